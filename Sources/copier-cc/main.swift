@@ -1,0 +1,2 @@
+import CopierDriver
+print(CopierDriver.version)
