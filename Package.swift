@@ -15,7 +15,13 @@ let package = Package(
     targets: [
         .target(name: "CopierDriver"),
         .executableTarget(name: "copier-cc", dependencies: ["CopierDriver"]),
-        .target(name: "CopierReport"),
+        // libclang-19's C API names C expressions the debug info left unnamed.
+        .systemLibrary(name: "CClang", path: "Sources/CClang"),
+        .target(
+            name: "CopierReport",
+            dependencies: ["CClang"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/lib/llvm-19/include"])],
+            linkerSettings: [.unsafeFlags(["-L/usr/lib/llvm-19/lib", "-Xlinker", "-rpath", "-Xlinker", "/usr/lib/llvm-19/lib"])]),
         .executableTarget(
             name: "copier",
             dependencies: [
@@ -23,6 +29,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "CopierDriverTests", dependencies: ["CopierDriver"]),
-        .testTarget(name: "CopierReportTests", dependencies: ["CopierReport"]),
+        // fixtures/ (C sources, records) and golden/ are data, not test code.
+        .testTarget(name: "CopierReportTests", dependencies: ["CopierReport"], exclude: ["fixtures", "golden", "report-suite.sh", "gen-records.py"]),
     ]
 )

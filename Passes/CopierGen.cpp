@@ -1,15 +1,267 @@
 //===- CopierGen.cpp - memcpy -> amemcpy with csync placement -------------===//
-// (skeleton: the transformation is implemented under issue 4)
+//
+// The driver. Per function: find the copies (CopierGenCandidates.cpp), decide
+// every csync on the unchanged IR (CopierGenPlacement.cpp, CopierGenLoops.cpp),
+// then rewrite: csyncs before instructions, csyncs on edges, the copies
+// themselves, per-segment loop guards; finally drop csyncs made redundant by
+// a dominating one, and report every decision (CopierGenRecords.cpp).
+//
+//===----------------------------------------------------------------------===//
 #include "CopierGen.h"
+#include "CopierGenInternal.h"
 
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+#include <set>
 
 using namespace llvm;
 
 namespace copier {
 
+using namespace gen;
+
+namespace {
+
+/// Where a csync for edge From->To goes. Never later than the edge; when
+/// the edge cannot be split, before From's terminator (earlier, still sound).
+Instruction *edgeInsertPoint(BasicBlock *From, BasicBlock *To,
+                             DominatorTree &DT, LoopInfo &LI) {
+  Instruction *T = From->getTerminator();
+  if (T->getNumSuccessors() == 1)
+    return T;
+  if (To->isEHPad() || isa<IndirectBrInst>(T) || isa<CallBrInst>(T))
+    return T;
+  if (To->getUniquePredecessor() == From)
+    return &*To->getFirstInsertionPt();
+  unsigned Idx = 0;
+  for (; Idx < T->getNumSuccessors(); ++Idx)
+    if (T->getSuccessor(Idx) == To)
+      break;
+  BasicBlock *N = SplitCriticalEdge(
+      T, Idx, CriticalEdgeSplittingOptions(&DT, &LI).setMergeIdenticalEdges());
+  if (!N)
+    N = SplitEdge(From, To, &DT, &LI);
+  return N->getTerminator();
+}
+
+/// Is there a path from copy C to X that does not pass through block YB
+/// (the block of the dominating csync)? Conservatively true past a budget.
+bool reachesAvoiding(Instruction *C, Instruction *X, BasicBlock *YB,
+                     unsigned &Budget) {
+  BasicBlock *CB = C->getParent(), *XB = X->getParent();
+  if (CB == XB && C->comesBefore(X))
+    return true;
+  SmallPtrSet<BasicBlock *, 32> Seen;
+  SmallVector<BasicBlock *, 32> Work(succ_begin(CB), succ_end(CB));
+  while (!Work.empty()) {
+    BasicBlock *BB = Work.pop_back_val();
+    if (BB == YB || !Seen.insert(BB).second)
+      continue;
+    if (Budget-- == 0)
+      return true;
+    if (BB == XB)
+      return true;
+    append_range(Work, successors(BB));
+  }
+  return false;
+}
+
+bool coversLen(Value *Y, Value *X) {
+  if (Y == X)
+    return true;
+  auto *YC = dyn_cast<ConstantInt>(Y), *XC = dyn_cast<ConstantInt>(X);
+  return YC && XC && YC->getValue().uge(XC->getValue());
+}
+
+struct FunctionRun {
+  Function &F;
+  FunctionAnalysisManager &FAM;
+  Reporter &Rep;
+  Runtime *&RT;
+  Module &M;
+
+  std::vector<CopySite> Sites;
+  std::vector<Plan> Plans;
+  std::vector<Inserted> Ins;
+  std::vector<Pipelined> Pipes;
+
+  void run() {
+    auto &TLI = FAM.getResult<TargetLibraryAnalysis>(F);
+    if (collectCopies(F, TLI, Sites))
+      FAM.invalidate(F, PreservedAnalyses::none());
+    if (Sites.empty())
+      return;
+    if (any_of(Sites, [](const CopySite &S) { return S.Convert; }))
+      transform();
+    FAM.invalidate(F, PreservedAnalyses::none());
+    auto &ORE = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
+    for (CopySite &S : Sites)
+      Rep.copy(S, ORE);
+    for (Inserted &C : Ins)
+      if (!C.Removed)
+        Rep.csync(C, Sites[C.Site], F, ORE);
+    for (Pipelined &P : Pipes)
+      Rep.loop(P, Sites[P.Site], F, ORE);
+    for (Inserted &C : Ins)
+      if (C.Removed) {
+        Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
+        C.Call->eraseFromParent();
+      }
+  }
+
+  void transform() {
+    if (!RT)
+      RT = new Runtime(Runtime::get(M));
+    auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+    auto &LI = FAM.getResult<LoopAnalysis>(F);
+    {
+      auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
+      auto &AAR = FAM.getResult<AAManager>(F);
+      BatchAAResults BAA(AAR);
+      PlacementContext Ctx{F, BAA, DT, LI, SE, M.getDataLayout()};
+      for (unsigned I = 0; I < Sites.size(); ++I) {
+        CopySite &S = Sites[I];
+        if (!S.Convert)
+          continue;
+        S.DstLoc = MemoryLocation::getForDest(cast<MemIntrinsic>(S.Copy));
+        S.SrcLoc = MemoryLocation::getForSource(cast<MemTransferInst>(S.Copy));
+        planCsyncs(Ctx, S, I, Plans);
+      }
+    }
+    // From here on the IR changes; DT and LI are kept up to date, SCEV and
+    // AA are not used again.
+    auto Emit = [&](Instruction *IP, const Plan &P) {
+      CopySite &S = Sites[P.Site];
+      IRBuilder<> B(IP);
+      Value *Len = B.CreateZExtOrTrunc(S.Len, B.getInt64Ty());
+      CallInst *C = B.CreateCall(RT->Csync, {S.Dst, Len});
+      C->setDebugLoc(P.ForcedDL ? P.ForcedDL : S.DL);
+      Inserted X;
+      X.Call = C;
+      X.Site = P.Site;
+      X.R = P.R;
+      X.ForcedBy = P.ForcedBy;
+      X.ForcedDL = P.ForcedDL;
+      X.Hoisted = P.Hoisted;
+      Ins.push_back(std::move(X));
+    };
+    std::set<std::pair<unsigned, Instruction *>> DoneBefore;
+    for (const Plan &P : Plans)
+      if (P.K == Plan::BeforeInst && DoneBefore.insert({P.Site, P.At}).second)
+        Emit(P.At, P);
+    MapVector<std::pair<BasicBlock *, BasicBlock *>, std::vector<const Plan *>>
+        Edges;
+    for (const Plan &P : Plans)
+      if (P.K == Plan::OnEdge)
+        Edges[{P.From, P.To}].push_back(&P);
+    for (auto &[E, Ps] : Edges) {
+      Instruction *IP = edgeInsertPoint(E.first, E.second, DT, LI);
+      std::set<unsigned> Done;
+      for (const Plan *P : Ps)
+        if (Done.insert(P->Site).second)
+          Emit(IP, *P);
+    }
+    for (CopySite &S : Sites)
+      if (S.Convert)
+        rewriteCopy(S, *RT);
+    MapVector<std::pair<unsigned, const Loop *>, std::vector<const Plan *>>
+        Guards;
+    for (const Plan &P : Plans)
+      if (P.K == Plan::LoopGuard)
+        Guards[{P.Site, P.L}].push_back(&P);
+    for (auto &[Key, Gs] : Guards) {
+      const Plan &First = *Gs.front();
+      Pipelined PL;
+      PL.Site = Key.first;
+      PL.Header = Key.second->getHeader();
+      PL.HeaderDL = Key.second->getStartLoc();
+      if (!PL.HeaderDL)
+        PL.HeaderDL = First.ForcedDL;
+      Pipes.push_back(PL);
+      std::vector<CallInst *> Calls =
+          emitSegmentGuards(Gs, Sites[Key.first], *RT, DT, LI);
+      for (unsigned K = 0; K < Calls.size(); ++K) {
+        Inserted X;
+        X.Call = Calls[K];
+        X.Site = Key.first;
+        X.R = Gs[K]->R;
+        X.ForcedBy = Gs[K]->ForcedBy;
+        X.ForcedDL = Gs[K]->ForcedDL;
+        X.Segment = true;
+        Ins.push_back(std::move(X));
+      }
+    }
+    removeRedundant();
+  }
+
+  /// A whole-range csync X is redundant when a csync Y of a covering range
+  /// dominates it and no copy can start between them (no path from any copy
+  /// to X that avoids Y's block).
+  void removeRedundant() {
+    DominatorTree DT(F);
+    std::vector<Instruction *> Copies;
+    for (CopySite &S : Sites)
+      if (S.Rewritten)
+        Copies.push_back(S.Rewritten);
+    unsigned Budget = 200000;
+    for (Inserted &X : Ins) {
+      if (X.Segment)
+        continue;
+      for (Inserted &Y : Ins) {
+        if (&Y == &X || Y.Segment || Y.Removed)
+          continue;
+        if (Y.Call->getArgOperand(0) != X.Call->getArgOperand(0) ||
+            !coversLen(Y.Call->getArgOperand(1), X.Call->getArgOperand(1)) ||
+            !DT.dominates(Y.Call, X.Call))
+          continue;
+        BasicBlock *YB = Y.Call->getParent();
+        bool Blocked = false;
+        for (Instruction *C : Copies) {
+          if (C->getParent() == YB && C->comesBefore(Y.Call))
+            continue; // any path from C to X passes Y
+          if (reachesAvoiding(C, X.Call, YB, Budget)) {
+            Blocked = true;
+            break;
+          }
+        }
+        if (Blocked)
+          continue;
+        X.Removed = true;
+        X.RemovedByDL = Y.Call->getDebugLoc();
+        break;
+      }
+    }
+  }
+};
+
+} // namespace
+
 PreservedAnalyses CopierGenPass::run(Module &M, ModuleAnalysisManager &AM) {
-  return PreservedAnalyses::all();
+  // Idempotent: ThinLTO back ends run OptimizerLast again on modules this
+  // pass already handled.
+  if (M.getNamedMetadata("copier.gen"))
+    return PreservedAnalyses::all();
+  auto &FAM = AM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
+  Reporter Rep(M);
+  Runtime *RT = nullptr;
+  std::vector<Function *> Fns;
+  for (Function &F : M)
+    if (!F.isDeclaration())
+      Fns.push_back(&F);
+  for (Function *F : Fns) {
+    FunctionRun R{*F, FAM, Rep, RT, M};
+    R.run();
+  }
+  delete RT;
+  Rep.embed();
+  M.getOrInsertNamedMetadata("copier.gen");
+  return PreservedAnalyses::none();
 }
 
 void registerCopierAnalyses(PassBuilder &) {}

@@ -34,3 +34,47 @@ $(BUILD)/lib/libcopier_san.a: $(ENGINE_OBJS) $(SAN_OBJS)
 $(BUILD)/lib/libcopier_san.so: $(ENGINE_OBJS) $(SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CLANG19) -shared -pthread -Wl,-soname,libcopier_san.so -o $@ $^ -ldl
+
+# ---- engine tests and benchmarks (issue 3) ----------------------------------
+# test-engine:      unit tests per mechanism, fork/exit/fault/option tests
+# test-engine-model: model-based randomized test under several configurations
+# test-engine-tsan: the engine and the model/stress test built with
+#                   -fsanitize=thread; any TSan report fails the suite
+# stress-engine:    long runs of the same (not part of make test)
+# bench-engine:     benchmarks; table on stdout, JSON in build/bench/engine.json
+RT_TEST_OBJ := $(BUILD)/obj/runtime-tests
+RT_TEST_CC  := $(CLANG19) -O2 -g -pthread -std=gnu11 -rdynamic -Wall -Iruntime/include
+ENGINE_SRCS_ALL := $(ENGINE_SRCS) $(wildcard runtime/engine/*.h) runtime/include/copier.h runtime/copier_sanitizer_hooks.h
+
+$(RT_TEST_OBJ)/test_unit: runtime/tests/test_unit.c $(BUILD)/lib/libcopier.a
+	@mkdir -p $(dir $@)
+	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
+$(RT_TEST_OBJ)/test_model: runtime/tests/test_model.c $(BUILD)/lib/libcopier.a
+	@mkdir -p $(dir $@)
+	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
+$(RT_TEST_OBJ)/test_model_tsan: runtime/tests/test_model.c $(ENGINE_SRCS_ALL)
+	@mkdir -p $(dir $@)
+	$(CLANG19) -O1 -g -fsanitize=thread -pthread -std=gnu11 -Iruntime/include -Iruntime $(ENGINE_SRCS) $< -o $@
+$(BUILD)/bin/bench-engine: bench/engine/bench_engine.c $(BUILD)/lib/libcopier.a
+	@mkdir -p $(dir $@)
+	$(CLANG19) -O2 -g -pthread -std=gnu11 -Iruntime/include $< $(BUILD)/lib/libcopier.a -lm -o $@
+
+TEST_SUITES += test-engine test-engine-model test-engine-tsan
+.PHONY: test-engine test-engine-model test-engine-tsan stress-engine bench-engine
+test-engine: $(RT_TEST_OBJ)/test_unit
+	@$(RUN_SUITE) engine-unit $(RT_TEST_OBJ)/test_unit
+test-engine-model: $(RT_TEST_OBJ)/test_model
+	@$(RUN_SUITE) engine-model runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model 100
+# halt_on_error: the first data race ends the run with a non-zero exit.
+test-engine-tsan: $(RT_TEST_OBJ)/test_model_tsan
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(RUN_SUITE) engine-tsan runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model_tsan 10
+
+stress-engine: $(RT_TEST_OBJ)/test_model $(RT_TEST_OBJ)/test_model_tsan $(RT_TEST_OBJ)/test_unit
+	@mkdir -p $(COPIER_TEST_RESULTS)
+	@for i in 1 2 3 4 5; do $(RT_TEST_OBJ)/test_unit | tail -1; done
+	@$(RUN_SUITE) engine-model-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model 2000
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(RUN_SUITE) engine-tsan-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model_tsan 200
+
+bench-engine: $(BUILD)/bin/bench-engine
+	@mkdir -p $(BUILD)/bench
+	$(BUILD)/bin/bench-engine $(BUILD)/bench/engine.json

@@ -23,7 +23,11 @@ struct copier_sanitizer_hooks {
   /* A copy of n bytes src -> dst was submitted (dst poisoned as in-flight
    * destination, src as in-flight source). Called before the copy can run. */
   void (*on_submit)(void *dst, const void *src, size_t n, enum copier_copy_kind kind);
-  /* The program synced [addr, addr+n): exactly that range is clean again. */
+  /* The program synced [addr, addr+n): exactly that destination range is
+   * clean again, and so is the part of each in-flight copy's *source* that
+   * feeds those destination bytes (Appendix A: before writing a source, the
+   * program csyncs the corresponding destination range; csync on a range
+   * that is no copy's destination waits for nothing and cleans nothing). */
   void (*on_sync)(const void *addr, size_t n);
   /* csync_all: every copy of the calling thread is clean. */
   void (*on_sync_all)(void);

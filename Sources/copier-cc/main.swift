@@ -1,2 +1,3 @@
+// copier-cc / copier-c++: clang-19 plus Copier. All logic lives in CopierDriver.
 import CopierDriver
-print(CopierDriver.version)
+CopierDriver.main()

@@ -1,9 +1,289 @@
-/* Placeholder engine (synchronous): replaced by the real engine under issue 3. */
+/*
+ * engine.c — the high-level API: amemcpy/amemmove/csync/csync_all and the
+ * compiler interface. See internal.h for the overall shape.
+ *
+ * Ordering: before a copy is submitted, every pending copy of this client
+ * it conflicts with (its source or destination overlaps an earlier
+ * destination, or its destination overlaps an earlier source) has the
+ * overlapping segments completed first, by this thread. That makes A->B then
+ * B->C put A's bytes in C without tracking dependencies in the queue.
+ * Copy absorption (A->C directly) is not implemented: bytes_absorbed stays 0.
+ */
+#define _GNU_SOURCE
 #include <string.h>
-#include "copier.h"
-void *amemcpy(void *d, const void *s, size_t n) { return memcpy(d, s, n); }
-void *amemmove(void *d, const void *s, size_t n) { return memmove(d, s, n); }
-void csync(const void *a, size_t n) { (void)a; (void)n; }
-void csync_all(void) {}
-void *__copier_amemcpy_site(void *d, const void *s, size_t n, uint64_t site) { (void)site; return memcpy(d, s, n); }
-void *__copier_amemmove_site(void *d, const void *s, size_t n, uint64_t site) { (void)site; return memmove(d, s, n); }
+#include "internal.h"
+
+#define HOOKS __copier_sanitizer_hooks
+
+static inline bool overlap(const char *a, size_t an, const char *b, size_t bn) {
+  return an && bn && a < b + bn && b < a + an;
+}
+
+/* Complete the segments of nd whose dst (or src, if by_src) intersect [lo, lo+len). */
+static void sync_part(struct client *c, struct node *nd, const char *lo, size_t len, bool by_src) {
+  struct copier_descr *d = nd->d;
+  const char *base = by_src ? d->src : d->dst;
+  if (!overlap(base, d->n, lo, len)) return;
+  if (atomic_load_explicit(&d->remaining, memory_order_acquire) == 0) return;
+  const char *a = lo > base ? lo : base;
+  const char *b = (lo + len < base + d->n) ? lo + len : base + d->n;
+  uint64_t first = (uint64_t)(a - base) / d->gran, last = (uint64_t)(b - 1 - base) / d->gran;
+  cp_sync_segments(c, nd, first, last);
+}
+
+static void record_outcome(struct node *nd) {
+  if (nd->site_slot < 0) return;
+  /* A copy that its submitter had to wait for or copy itself was consumed
+   * too early to gain from offloading (single segment), or the service
+   * thread did not do most of it (larger copies). */
+  bool good = nd->d->nseg <= 1 ? !nd->waited : nd->helped * 2 < nd->d->nseg;
+  cp_site_outcome(nd->site_slot, good);
+  nd->site_slot = -1;
+}
+
+/* nd is complete: unlink is the caller's job; run its handler and recycle. */
+void cp_retire(struct client *c, struct node *nd, bool run_handler) {
+  record_outcome(nd);
+  void (*h)(void *) = nd->handler;
+  void *arg = nd->arg;
+  cp_node_recycle(c, nd);
+  if (h && run_handler) h(arg);
+}
+
+static void check_fault(struct node *nd) {
+  if (CP_UNLIKELY(atomic_load_explicit(&nd->d->fault_addr, memory_order_acquire) != 0)) {
+    STAT_ADD(&nd->owner->st, faults, 1);
+    cp_report_fault(nd->d);
+  }
+}
+
+/* Wait time is measured only when a csync does wait, so the ready path
+ * never reads the clock. */
+static void csync_slow(struct client *c, const char *a, size_t n) {
+  uint64_t t0 = 0;
+  struct node **pp = &c->active;
+  while (*pp) {
+    struct node *nd = *pp;
+    struct copier_descr *d = nd->d;
+    /* Only copies touching the range are looked at (and retired): others
+     * are reaped by submissions, csync_all and copier_poll. */
+    if (!overlap(nd->cdst, nd->cn, a, n) && !overlap(nd->csrc, nd->cn, a, n)) {
+      pp = &nd->next;
+      continue;
+    }
+    if (atomic_load_explicit(&d->remaining, memory_order_acquire) != 0) {
+      if (!t0) t0 = cp_now_ns();
+      nd->waited = 1;
+      sync_part(c, nd, a, n, false);
+      sync_part(c, nd, a, n, true);
+    }
+    if (atomic_load_explicit(&d->remaining, memory_order_acquire) == 0) {
+      check_fault(nd);
+      *pp = nd->next;
+      c->nactive--;
+      cp_retire(c, nd, true);
+    } else {
+      pp = &nd->next;
+    }
+  }
+  if (t0) {
+    STAT_ADD(&c->st, csync_waited, 1);
+    STAT_ADD(&c->st, wait_ns, cp_now_ns() - t0);
+  }
+}
+
+void csync(const void *addr, size_t n) {
+  struct client *c = cp_self;
+  if (c && c->active) {
+    if (CP_UNLIKELY(atomic_load_explicit(&c->fault_pending, memory_order_acquire))) csync_all();
+    csync_slow(c, addr, n);
+  }
+  if (CP_UNLIKELY(HOOKS != NULL)) HOOKS->on_sync(addr, n);
+}
+
+void cp_sync_all_client(struct client *c, bool run_handlers) {
+  uint64_t t0 = 0;
+  /* Faults first, so a report is not delayed behind other copies. */
+  for (struct node *nd = c->active; nd; nd = nd->next) check_fault(nd);
+  while (c->active) {
+    struct node *nd = c->active;
+    struct copier_descr *d = nd->d;
+    if (atomic_load_explicit(&d->remaining, memory_order_acquire) != 0) {
+      if (!t0) t0 = cp_now_ns();
+      nd->waited = 1;
+      if (d->nseg) cp_sync_segments(c, nd, 0, d->nseg - 1);
+    }
+    check_fault(nd);
+    c->active = nd->next;
+    c->nactive--;
+    cp_retire(c, nd, run_handlers);
+  }
+  atomic_store_explicit(&c->fault_pending, 0, memory_order_relaxed);
+  if (t0) {
+    STAT_ADD(&c->st, csync_waited, 1);
+    STAT_ADD(&c->st, wait_ns, cp_now_ns() - t0);
+  }
+}
+
+void csync_all(void) {
+  struct client *c = cp_self;
+  if (c && c->active) cp_sync_all_client(c, true);
+  if (CP_UNLIKELY(HOOKS != NULL)) HOOKS->on_sync_all();
+}
+
+/* Resolve conflicts of a new copy with this client's pending copies. The
+ * walk reads only client-private node fields; finished copies are reaped
+ * (checking the service-written counters) only once the list is long. */
+void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n) {
+  /* Reap once per 32 submissions while the list is long: each check of an
+   * unfinished copy is a cache miss on a line the service thread writes. */
+  bool reap = c->nactive >= 32 && (++c->reap_tick & 31) == 0;
+  struct node **pp = &c->active;
+  while (*pp) {
+    struct node *nd = *pp;
+    bool raw_waw = overlap(nd->cdst, nd->cn, src, n) || overlap(nd->cdst, nd->cn, dst, n);
+    bool war = overlap(nd->csrc, nd->cn, dst, n);
+    if (!raw_waw && !war && !reap) {
+      pp = &nd->next;
+      continue;
+    }
+    struct copier_descr *d = nd->d;
+    if ((raw_waw || war) && atomic_load_explicit(&d->remaining, memory_order_acquire) != 0) {
+      nd->waited = 1;
+      if (raw_waw) {
+        sync_part(c, nd, src, n, false);
+        sync_part(c, nd, dst, n, false);
+      }
+      if (war) sync_part(c, nd, dst, n, true);
+    }
+    if (atomic_load_explicit(&d->remaining, memory_order_acquire) == 0 && !nd->handler &&
+        atomic_load_explicit(&d->fault_addr, memory_order_relaxed) == 0) {
+      *pp = nd->next;
+      c->nactive--;
+      cp_retire(c, nd, false);
+    } else {
+      pp = &nd->next;
+    }
+  }
+}
+
+static inline void inline_copy(void *dst, const void *src, size_t n, int move) {
+  if (move || overlap(dst, n, src, n))
+    memmove(dst, src, n);
+  else
+    cp_backend_copy(dst, src, n);
+}
+
+static void check_args(const char *fn, void *dst, const void *src, size_t n, void *ret) {
+  if (n == 0) return;
+  if ((uintptr_t)dst < 4096) cp_fatal_call(fn, "the destination is a NULL or near-NULL pointer", dst, src, n, ret);
+  if ((uintptr_t)src < 4096) cp_fatal_call(fn, "the source is a NULL or near-NULL pointer", dst, src, n, ret);
+  if ((uintptr_t)dst + n < (uintptr_t)dst || (uintptr_t)src + n < (uintptr_t)src)
+    cp_fatal_call(fn, "the size runs past the end of the address space (a negative size?)", dst, src, n, ret);
+}
+
+/* Put a set-up node on the client's list and hand it to the service. */
+void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
+  cp_link(c, nd);
+  if (lazy) return;
+  cp_ensure_started();
+  if (atomic_load_explicit(&cp_eng.started, memory_order_relaxed) < 0) {
+    cp_run_task(nd->d, &c->st, false);
+    return;
+  }
+  atomic_store_explicit(&nd->state, NODE_QUEUED, memory_order_relaxed);
+  if (!cp_ring_push(c, nd)) {
+    /* Ring full: the copy runs here and now, nothing is lost. */
+    atomic_store_explicit(&nd->state, NODE_IDLE, memory_order_relaxed);
+    STAT_ADD(&c->st, inline_copies, 1);
+    cp_run_task(nd->d, &c->st, false);
+    return;
+  }
+  STAT_ADD(&c->st, offloaded, 1);
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) cp_wake_service();
+}
+
+/* force: 0 adaptive, 1 always offload. */
+void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, void *ret, int force) {
+  check_args(move ? "amemmove" : "amemcpy", dst, src, n, ret);
+  struct client *c = cp_client();
+  if (CP_UNLIKELY(HOOKS != NULL)) HOOKS->on_submit(dst, src, n, move ? COPIER_MOVE : COPIER_COPY);
+  STAT_ADD(&c->st, copies, 1);
+  STAT_ADD(&c->st, bytes, n);
+  if (n == 0 || dst == src) return dst;
+  if (c->active) cp_submit_deps(c, dst, src, n);
+  int16_t slot = -1;
+  bool off = n >= cp_cfg.sync_below || force;
+  if (off && (atomic_load_explicit(&cp_eng.stopping, memory_order_relaxed) ||
+              atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed) ||
+              c->nactive >= cp_cfg.max_active))
+    off = false;
+  if (off && !force) off = cp_site_should_offload(site, n, &slot);
+  /* A sleeping copier costs the caller ~6 us to wake: copy small ones here. */
+  if (off && !force && n < cp_cfg.wake_above &&
+      atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0)
+    off = false;
+  if (!off) {
+    STAT_ADD(&c->st, inline_copies, 1);
+    inline_copy(dst, src, n, move);
+    return dst;
+  }
+  size_t gran = cp_cfg.segment;
+  uint64_t nseg = (n + gran - 1) / gran;
+  struct node *nd = cp_node_alloc(c, nseg);
+  if (!nd) {
+    inline_copy(dst, src, n, move);
+    return dst;
+  }
+  uint32_t fl = move ? DF_MOVE : 0;
+  if (overlap(dst, n, src, n)) {
+    /* Overlapping move: one task whose segments run strictly in order, in
+     * the direction memmove would copy, each segment with memmove. */
+    fl |= DF_ORDERED | DF_MOVE;
+    if ((char *)dst > (const char *)src) fl |= DF_BACKWARD;
+  }
+  if (cp_cfg.nt_above && n >= cp_cfg.nt_above && !(fl & DF_ORDERED)) fl |= DF_NT;
+  cp_descr_setup(nd->d, dst, src, n, gran, fl);
+  nd->d->ret = ret;
+  nd->d->site = site;
+  nd->site_slot = slot;
+  cp_enqueue(c, nd, false);
+  return dst;
+}
+
+/* The fast path (no pending copies of this thread, small copy, no
+ * sanitizer) is a TLS load and three compares in front of memcpy. */
+#define FAST_PATH(fn, dst, src, n)                                                                    \
+  do {                                                                                                \
+    struct client *c_ = cp_self;                                                                      \
+    if (CP_LIKELY(c_ && !c_->active && n < cp_cfg.sync_below && HOOKS == NULL &&                      \
+                  ((uintptr_t)dst >= 4096 && (uintptr_t)src >= 4096))) {                              \
+      STAT_ADD(&c_->st, copies, 1);                                                                   \
+      STAT_ADD(&c_->st, bytes, n);                                                                    \
+      STAT_ADD(&c_->st, inline_copies, 1);                                                            \
+      return fn(dst, src, n);                                                                         \
+    }                                                                                                 \
+  } while (0)
+
+void *amemcpy(void *dst, const void *src, size_t n) {
+  FAST_PATH(memmove, dst, src, n);
+  void *ret = __builtin_return_address(0);
+  return cp_submit(dst, src, n, 0, (uint64_t)(uintptr_t)ret, ret, 0);
+}
+
+void *amemmove(void *dst, const void *src, size_t n) {
+  FAST_PATH(memmove, dst, src, n);
+  void *ret = __builtin_return_address(0);
+  return cp_submit(dst, src, n, 1, (uint64_t)(uintptr_t)ret, ret, 0);
+}
+
+void *__copier_amemcpy_site(void *dst, const void *src, size_t n, uint64_t site) {
+  FAST_PATH(memmove, dst, src, n);
+  return cp_submit(dst, src, n, 0, site, __builtin_return_address(0), 0);
+}
+
+void *__copier_amemmove_site(void *dst, const void *src, size_t n, uint64_t site) {
+  FAST_PATH(memmove, dst, src, n);
+  return cp_submit(dst, src, n, 1, site, __builtin_return_address(0), 0);
+}

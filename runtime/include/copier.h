@@ -55,8 +55,93 @@ void *__copier_amemcpy_site(void *dst, const void *src, size_t n, uint64_t site)
 void *__copier_amemmove_site(void *dst, const void *src, size_t n, uint64_t site);
 
 /* ---- Low-level layer ---------------------------------------------------- */
-/* (descriptors, completion handlers, lazy copies, clients, shared-memory
- * descriptors, configuration and statistics: see below.) */
+/* Every thread is its own client: copies, csync and csync_all of one thread
+ * never wait for another thread's copies. A low-level copy is described by
+ * a caller-owned descriptor: memory the caller provides (at least
+ * copier_descr_size(n, granularity) bytes, 8-byte aligned; it may live in
+ * shared memory), holding the copy's segment bitmap, so it can be reused
+ * without allocation and synced without a lookup. The descriptor belongs to
+ * the engine from _amemcpy until the copy is *retired*: by a _csync covering
+ * the whole copy, by csync_all, by copier_poll running it, or by
+ * copier_abort. */
+typedef struct copier_descr copier_descr;
+
+#define COPIER_MOVE_F   1u /* memmove semantics (ranges may overlap) */
+#define COPIER_LAZY_F   2u /* run only when needed: a csync of its bytes, a
+                              later copy depending on it, or csync_all;
+                              copier_abort discards what has not run */
+#define COPIER_SHARED_F 4u /* the descriptor is in shared memory and another
+                              process will _csync it: always offloaded */
+
+/* Bytes needed for a descriptor of an n-byte copy in segments of
+ * `granularity` bytes (0: the configured segment size). */
+size_t copier_descr_size(size_t n, size_t granularity);
+
+/* Submit a copy described by the caller-owned descriptor at `mem`.
+ * handler(arg), if not NULL, runs on this thread once the copy is done, from
+ * csync, csync_all or copier_poll (e.g. to free the source). Returns the
+ * descriptor, or NULL (with a message on stderr) if an argument is bad. */
+copier_descr *_amemcpy(void *mem, void *dst, const void *src, size_t n, size_t granularity,
+                       unsigned flags, void (*handler)(void *), void *arg);
+
+/* Return once bytes [off, off+len) of the copy's destination are in place
+ * (helping: pending segments are copied by the caller). Covering the whole
+ * copy retires it (its handler runs). In a process that did not submit the
+ * copy (see shm_descr_bind), waits for the producer's copier instead. */
+void _csync(copier_descr *d, size_t off, size_t len);
+
+/* 1 if bytes [off, off+len) of the copy are in place, else 0. Never waits. */
+int _cdone(const copier_descr *d, size_t off, size_t len);
+
+/* Discard the segments of a copy that have not run yet (for a lazy copy,
+ * usually all of them), wait for those being copied, and retire it without
+ * running its handler. Returns the number of bytes never copied. */
+size_t copier_abort(copier_descr *d);
+
+/* Run the handlers of this thread's finished copies and retire them;
+ * returns how many copies were retired. Never waits. */
+int copier_poll(void);
+
+/* Consumer side of shared memory: validate a descriptor that a producer
+ * process placed in shared memory (mapped here at `mem`, `size` bytes) and
+ * return it for _csync/_cdone, or NULL with a message if it is not one. */
+copier_descr *shm_descr_bind(void *mem, size_t size);
+
+/* ---- Configuration and statistics ------------------------------------------ */
+/* Options, as in the COPIER_OPTIONS environment variable (read at the first
+ * copy; a bad option there prints a message naming it and exits with 1):
+ *   threads=N        service threads (default 1; 0 = every copy inline)
+ *   poll=spin|spin_sleep|sleep   idle service threads (default spin_sleep)
+ *   spin_us=N        spin before sleeping, microseconds (default 50)
+ *   segment=BYTES    segment size (default 64k; >= 4k)
+ *   sync_below=BYTES copies below this are done synchronously (default 16k)
+ *   wake_above=BYTES smaller copies run inline while the copier sleeps (256k)
+ *   adaptive=0|1     learn per call site whether offloading pays (default 1)
+ *   max_active=N     pending copies per thread before copying inline (256)
+ *   ring=N           submission ring slots (default 4096)
+ *   nt_above=BYTES   non-temporal stores for copies this large (0 = never)
+ *   stats=0|1        print statistics at exit (default 0)
+ * Sizes accept k, m, g suffixes. Separators: ':' or ','.
+ * copier_configure applies the same syntax at run time: returns 0, or -1
+ * with a message on stderr and nothing changed. threads, poll, spin_us and
+ * ring can only be set before the first offloaded copy. Call it while no
+ * other thread is copying. */
+int copier_configure(const char *options);
+
+struct copier_stats {
+  uint64_t copies, bytes;          /* amemcpy/amemmove/_amemcpy calls, bytes */
+  uint64_t inline_copies;          /* done synchronously at submission */
+  uint64_t offloaded;              /* handed to a service thread */
+  uint64_t lazy_copies, lazy_never_executed; /* lazy: aborted before running */
+  uint64_t aborted;                /* copier_abort calls */
+  uint64_t bytes_absorbed;         /* always 0: absorption not implemented */
+  uint64_t csync_waited, csync_wait_ns; /* csync/csync_all that waited, time */
+  uint64_t segments_helped;        /* segments copied by waiting clients */
+  uint64_t segments_service;       /* segments copied by service threads */
+  uint64_t faults;                 /* faulting copies reported */
+};
+/* Totals for the process so far (other threads' counts may lag a little). */
+void copier_get_stats(struct copier_stats *out);
 
 #ifdef __cplusplus
 }

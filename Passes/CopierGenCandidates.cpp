@@ -1,0 +1,251 @@
+//===- CopierGenCandidates.cpp - which copies become asynchronous ---------===//
+//
+// Candidates are llvm.memcpy/llvm.memmove (not volatile) and direct calls of
+// memcpy/memmove/__memcpy_chk/__memmove_chk recognised by name and prototype.
+// Libc calls that will be converted are first normalised into the intrinsic,
+// so the placement walk sees one shape and alias analysis knows the exact
+// effects even at -O0 (where libc declarations carry no attributes).
+//
+//===----------------------------------------------------------------------===//
+#include "CopierGenInternal.h"
+
+#include "llvm/Analysis/TargetLibraryInfo.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+using namespace llvm;
+
+namespace copier {
+namespace gen {
+
+cl::opt<unsigned> MinSize(
+    "copier-min-size",
+    cl::desc("Smallest constant copy size (bytes) CopierGen makes "
+             "asynchronous; copies of unknown size are always converted"),
+    cl::init(4096));
+
+cl::opt<std::string> ProjectRoot(
+    "copier-project-root",
+    cl::desc("Directory that paths in CopierGen's records are relative to "
+             "(default: the working directory)"),
+    cl::init(""));
+
+const char *opName(CopyOp Op) {
+  switch (Op) {
+  case CopyOp::Memcpy: return "memcpy";
+  case CopyOp::Memmove: return "memmove";
+  case CopyOp::MemcpyChk: return "memcpy_chk";
+  case CopyOp::MemmoveChk: return "memmove_chk";
+  }
+  return "memcpy";
+}
+
+bool isRuntimeFunction(const Function &F) {
+  StringRef N = F.getName();
+  // The engine itself and the C library's copy routines: rewriting their
+  // copies would recurse into the engine or change what memcpy means.
+  return N == "amemcpy" || N == "amemmove" || N == "csync" ||
+         N == "csync_all" || N == "memcpy" || N == "memmove" ||
+         N == "__memcpy_chk" || N == "__memmove_chk" || N == "bcopy" ||
+         N.starts_with("__copier_") || N.starts_with("copier_");
+}
+
+uint64_t siteId(const Where &W, unsigned Ordinal) {
+  std::string Key = W.File + '\0' + std::to_string(W.Line) + '\0' +
+                    std::to_string(W.Col) + '\0' + W.Func + '\0' +
+                    std::to_string(Ordinal);
+  return xxh3_64bits(StringRef(Key));
+}
+
+namespace {
+
+struct Found {
+  CallInst *Call;
+  CopyOp Op;
+  bool Intrinsic;
+};
+
+bool hasFuncletPads(const Function &F) {
+  for (const BasicBlock &BB : F)
+    if (BB.isEHPad() && !BB.isLandingPad())
+      return true;
+  return false;
+}
+
+} // namespace
+
+bool collectCopies(Function &F, const TargetLibraryInfo &TLI,
+                   std::vector<CopySite> &Sites) {
+  std::vector<Found> Cands;
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB) {
+      auto *CI = dyn_cast<CallInst>(&I);
+      if (!CI)
+        continue;
+      if (auto *MT = dyn_cast<AnyMemTransferInst>(CI)) {
+        Cands.push_back({CI, isa<AnyMemMoveInst>(MT) ? CopyOp::Memmove
+                                                     : CopyOp::Memcpy,
+                         true});
+        continue;
+      }
+      Function *Callee = CI->getCalledFunction();
+      LibFunc LF;
+      if (!Callee || !TLI.getLibFunc(*Callee, LF) || !TLI.has(LF) ||
+          CI->getFunctionType() != Callee->getFunctionType())
+        continue;
+      if (LF == LibFunc_memcpy)
+        Cands.push_back({CI, CopyOp::Memcpy, false});
+      else if (LF == LibFunc_memmove)
+        Cands.push_back({CI, CopyOp::Memmove, false});
+      else if (LF == LibFunc_memcpy_chk)
+        Cands.push_back({CI, CopyOp::MemcpyChk, false});
+      else if (LF == LibFunc_memmove_chk)
+        Cands.push_back({CI, CopyOp::MemmoveChk, false});
+    }
+  if (Cands.empty())
+    return false;
+
+  bool InRuntime = isRuntimeFunction(F);
+  bool Funclets = hasFuncletPads(F);
+  std::map<std::tuple<std::string, unsigned, unsigned>, unsigned> Ordinals;
+  bool Changed = false;
+
+  for (Found &C : Cands) {
+    CopySite S;
+    S.Op = C.Op;
+    S.Dst = C.Call->getArgOperand(0);
+    S.Src = C.Call->getArgOperand(1);
+    S.Len = C.Call->getArgOperand(2);
+    S.DL = C.Call->getDebugLoc();
+    S.Loc = whereOf(S.DL, F);
+    S.Id = siteId(S.Loc, Ordinals[{S.Loc.File, S.Loc.Line, S.Loc.Col}]++);
+    S.DstName = varName(S.Dst);
+    S.SrcName = varName(S.Src);
+    S.Copy = C.Call;
+    auto *LenC = dyn_cast<ConstantInt>(S.Len);
+
+    if (InRuntime) {
+      S.WhyNot = "in-runtime";
+    } else if (C.Intrinsic && !isa<MemTransferInst>(C.Call)) {
+      S.WhyNot = "unsupported";
+      S.Detail = "element-wise atomic copy";
+    } else if (C.Intrinsic && isa<MemCpyInlineInst>(C.Call)) {
+      S.WhyNot = "unsupported";
+      S.Detail = "memcpy.inline must not become a call";
+    } else if (C.Intrinsic && cast<MemTransferInst>(C.Call)->isVolatile()) {
+      S.WhyNot = "volatile";
+    } else if (!C.Intrinsic && !C.Call->getCalledFunction()->isDeclaration()) {
+      // The module defines its own memcpy (freestanding code): its meaning
+      // is the user's, not the C library's.
+      S.WhyNot = C.Call->isNoBuiltin() ? "nobuiltin" : "unsupported";
+      S.Detail = "this module defines " +
+                 C.Call->getCalledFunction()->getName().str();
+    } else if (S.Dst->getType()->getPointerAddressSpace() != 0 ||
+               S.Src->getType()->getPointerAddressSpace() != 0) {
+      S.WhyNot = "unsupported";
+      S.Detail = "pointer outside address space 0";
+    } else if (Funclets) {
+      S.WhyNot = "unsupported";
+      S.Detail = "function uses funclet exception handling";
+    } else if (LenC && LenC->getValue().ult(MinSize)) {
+      S.WhyNot = "too-small";
+    } else {
+      S.Convert = true;
+    }
+
+    if (S.Convert && !C.Intrinsic) {
+      // Normalise into the intrinsic; the libc call returned dst.
+      CallInst *Call = C.Call;
+      bool Move = S.Op == CopyOp::Memmove || S.Op == CopyOp::MemmoveChk;
+      Instruction *InsertAt = Call;
+      if (S.Op == CopyOp::MemcpyChk || S.Op == CopyOp::MemmoveChk) {
+        Value *ObjSize = Call->getArgOperand(3);
+        auto *ObjC = dyn_cast<ConstantInt>(ObjSize);
+        bool Proven = (ObjC && ObjC->isMinusOne()) ||
+                      (ObjC && LenC && LenC->getValue().ule(ObjC->getValue()));
+        if (!Proven) {
+          // Keep the fortify check: an overflowing size still reaches the
+          // checking routine (which aborts); the in-bounds path copies.
+          Call->replaceAllUsesWith(S.Dst);
+          IRBuilder<> B(Call);
+          Value *Bad = B.CreateICmpUGT(
+              B.CreateZExtOrTrunc(S.Len, ObjSize->getType()), ObjSize,
+              "copier.chk");
+          Instruction *ThenT = nullptr, *ElseT = nullptr;
+          SplitBlockAndInsertIfThenElse(Bad, Call->getIterator(), &ThenT,
+                                        &ElseT);
+          Call->moveBefore(ThenT);
+          InsertAt = ElseT;
+          Call = nullptr;
+        }
+      }
+      IRBuilder<> B(InsertAt);
+      CallInst *MT = Move ? B.CreateMemMove(S.Dst, MaybeAlign(), S.Src,
+                                            MaybeAlign(), S.Len)
+                          : B.CreateMemCpy(S.Dst, MaybeAlign(), S.Src,
+                                           MaybeAlign(), S.Len);
+      MT->setDebugLoc(S.DL);
+      if (Call) {
+        Call->replaceAllUsesWith(S.Dst);
+        Call->eraseFromParent();
+      }
+      S.Copy = MT;
+      Changed = true;
+    }
+    Sites.push_back(std::move(S));
+  }
+  return Changed;
+}
+
+Runtime Runtime::get(Module &M) {
+  LLVMContext &C = M.getContext();
+  Type *Ptr = PointerType::getUnqual(C);
+  Type *I64 = Type::getInt64Ty(C);
+  Type *Void = Type::getVoidTy(C);
+  Runtime RT;
+  auto Copy = [&](StringRef Name) {
+    FunctionCallee FC = M.getOrInsertFunction(
+        Name, FunctionType::get(Ptr, {Ptr, Ptr, I64, I64}, false));
+    if (auto *Fn = dyn_cast<Function>(FC.getCallee()); Fn && Fn->isDeclaration()) {
+      // Reads src and writes dst now or later; no nocapture: the engine
+      // keeps both pointers until the copy is done.
+      Fn->addFnAttr(Attribute::NoUnwind);
+      Fn->addFnAttr(Attribute::WillReturn);
+      Fn->setMemoryEffects(MemoryEffects::argMemOnly() |
+                           MemoryEffects::inaccessibleMemOnly());
+    }
+    return FC;
+  };
+  RT.AMemcpy = Copy("__copier_amemcpy_site");
+  RT.AMemmove = Copy("__copier_amemmove_site");
+  RT.Csync =
+      M.getOrInsertFunction("csync", FunctionType::get(Void, {Ptr, I64}, false));
+  if (auto *Fn = dyn_cast<Function>(RT.Csync.getCallee()); Fn && Fn->isDeclaration()) {
+    // Default memory effects on purpose: csync makes the bytes of earlier
+    // copies appear, i.e. it may write any memory the engine was handed, so
+    // no pass may move an access of a destination (or a write of a source)
+    // across it.
+    Fn->addFnAttr(Attribute::NoUnwind);
+    Fn->addFnAttr(Attribute::WillReturn);
+    Fn->addParamAttr(0, Attribute::NoCapture);
+  }
+  return RT;
+}
+
+void rewriteCopy(CopySite &S, const Runtime &RT) {
+  auto *MT = cast<MemTransferInst>(S.Copy);
+  IRBuilder<> B(MT);
+  Value *Len = B.CreateZExtOrTrunc(MT->getLength(), B.getInt64Ty());
+  bool Move = isa<MemMoveInst>(MT);
+  CallInst *Call = B.CreateCall(Move ? RT.AMemmove : RT.AMemcpy,
+                                {MT->getRawDest(), MT->getRawSource(), Len,
+                                 B.getInt64(S.Id)});
+  Call->setDebugLoc(MT->getDebugLoc());
+  MT->eraseFromParent();
+  S.Copy = nullptr;
+  S.Rewritten = Call;
+}
+
+} // namespace gen
+} // namespace copier

@@ -1,0 +1,208 @@
+//===- CopierGenInternal.h - shared pieces of the CopierGen pass ----------===//
+//
+// CopierGen is split by responsibility:
+//   CopierGen.cpp           the driver: per function, candidates -> plans ->
+//                           rewrite -> redundancy -> remarks/records
+//   CopierGenCandidates.cpp which copies to convert, site ids, the rewrite
+//   CopierGenPlacement.cpp  the forward walk that decides where csyncs go
+//   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
+//   CopierGenRecords.cpp    source locations, remarks and embedded records
+//
+//===----------------------------------------------------------------------===//
+#ifndef COPIER_PASSES_COPIERGEN_INTERNAL_H
+#define COPIER_PASSES_COPIERGEN_INTERNAL_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Analysis/AliasAnalysis.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/MemoryLocation.h"
+#include "llvm/IR/DebugLoc.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class ScalarEvolution;
+class TargetLibraryInfo;
+class OptimizationRemarkEmitter;
+} // namespace llvm
+
+namespace copier {
+namespace gen {
+
+extern llvm::cl::opt<unsigned> MinSize;
+extern llvm::cl::opt<std::string> ProjectRoot;
+
+/// Bytes synced per csync inside a pipelined loop (the engine's segment).
+constexpr uint64_t SegmentBytes = 64 * 1024;
+
+enum class CopyOp { Memcpy, Memmove, MemcpyChk, MemmoveChk };
+const char *opName(CopyOp Op);
+
+/// Why a csync had to go where it went (docs/report-format.md spells them).
+enum class Reason {
+  ReadDst,
+  WriteDst,
+  WriteSrc,
+  Free,
+  Realloc,
+  UnknownCall,
+  KnownCall,
+  IndirectCall,
+  InlineAsm,
+  VolatileAccess,
+  AtomicAccess,
+  ThreadPublish,
+  LifetimeEnd,
+  EscapeReturn,
+  FunctionExit,
+  MayNotReturn,
+  LeavesScope,
+  CopyReexecuted,
+};
+const char *reasonName(Reason R);
+
+/// A source position as the records and remarks show it.
+struct Where {
+  std::string File;
+  unsigned Line = 0, Col = 0;
+  std::string Func;
+  struct Frame {
+    std::string File;
+    unsigned Line = 0, Col = 0;
+    std::string Func;
+  };
+  std::vector<Frame> InlinedAt; // innermost call site first
+};
+
+/// One copy CopierGen looked at.
+struct CopySite {
+  llvm::Instruction *Copy = nullptr; // llvm.memcpy/memmove once normalised
+  CopyOp Op = CopyOp::Memcpy;
+  bool Convert = false;
+  std::string WhyNot;    // report reason when !Convert
+  std::string Detail;    // free text for `unsupported`
+  llvm::Value *Dst = nullptr, *Src = nullptr, *Len = nullptr;
+  llvm::MemoryLocation DstLoc, SrcLoc;
+  llvm::DebugLoc DL;
+  uint64_t Id = 0;
+  Where Loc;
+  std::string DstName, SrcName;
+  llvm::Instruction *Rewritten = nullptr; // the __copier_amemcpy_site call
+};
+
+/// Where one csync for one copy goes, decided on the unchanged IR.
+struct Plan {
+  enum Kind { BeforeInst, OnEdge, LoopGuard } K = BeforeInst;
+  unsigned Site = 0; // index into the function's CopySite list
+  llvm::Instruction *At = nullptr; // BeforeInst: the forcing instruction;
+                                   // LoopGuard: the guarded load
+  llvm::BasicBlock *From = nullptr, *To = nullptr; // OnEdge
+  Reason R = Reason::ReadDst;
+  std::string ForcedBy; // short description of the forcing instruction
+  llvm::DebugLoc ForcedDL;
+  bool Hoisted = false; // moved out of a loop that needs no per-iteration sync
+  const llvm::Loop *L = nullptr; // LoopGuard: the pipelined loop
+  uint64_t AccessSize = 0;       // LoopGuard
+};
+
+/// A csync that now exists in the IR, with what the records say about it.
+struct Inserted {
+  llvm::CallInst *Call = nullptr;
+  unsigned Site = 0;
+  Reason R = Reason::ReadDst;
+  std::string ForcedBy;
+  llvm::DebugLoc ForcedDL;
+  bool Hoisted = false;
+  bool Segment = false;
+  bool Removed = false;
+  llvm::DebugLoc RemovedByDL;
+};
+
+/// A loop that got per-segment csyncs for a copy.
+struct Pipelined {
+  unsigned Site = 0;
+  llvm::DebugLoc HeaderDL;
+  llvm::BasicBlock *Header = nullptr;
+};
+
+/// The runtime entry points, declared with honest attributes.
+struct Runtime {
+  llvm::FunctionCallee AMemcpy, AMemmove, Csync;
+  static Runtime get(llvm::Module &M);
+};
+
+// ---- Candidates (CopierGenCandidates.cpp) ---------------------------------
+bool isRuntimeFunction(const llvm::Function &F);
+/// Collects the copies of F, normalising libc calls that will be converted
+/// into llvm.memcpy/memmove (and fortify checks into an explicit branch).
+/// Returns true when it changed the IR.
+bool collectCopies(llvm::Function &F, const llvm::TargetLibraryInfo &TLI,
+                   std::vector<CopySite> &Sites);
+/// Replaces S.Copy by a call of the runtime; sets S.Rewritten.
+void rewriteCopy(CopySite &S, const Runtime &RT);
+/// Stable site id from project-relative location, function and ordinal.
+uint64_t siteId(const Where &W, unsigned Ordinal);
+
+// ---- Placement (CopierGenPlacement.cpp) -----------------------------------
+struct PlacementContext {
+  llvm::Function &F;
+  llvm::BatchAAResults &AA;
+  llvm::DominatorTree &DT;
+  llvm::LoopInfo &LI;
+  llvm::ScalarEvolution &SE;
+  const llvm::DataLayout &DLay;
+};
+/// Walks forward from S.Copy and appends the csyncs that S needs.
+void planCsyncs(PlacementContext &Ctx, const CopySite &S, unsigned SiteIdx,
+                std::vector<Plan> &Plans);
+/// Describes an instruction for `forced_by`.
+std::string describe(const llvm::Instruction &I);
+
+// ---- Loops (CopierGenLoops.cpp) -------------------------------------------
+/// Whether every interfering access in L is a load of the destination whose
+/// address advances (SCEV add-recurrence with positive step).
+bool canPipeline(PlacementContext &Ctx, const CopySite &S, const llvm::Loop &L,
+                 llvm::ArrayRef<llvm::Instruction *> Interfering);
+/// Emits the guarded per-segment csyncs before the loads of one copy in one
+/// loop (all Guards share Site and L).
+std::vector<llvm::CallInst *>
+emitSegmentGuards(llvm::ArrayRef<const Plan *> Guards, const CopySite &S,
+                  const Runtime &RT, llvm::DominatorTree &DT,
+                  llvm::LoopInfo &LI);
+
+// ---- Records and remarks (CopierGenRecords.cpp) ---------------------------
+Where whereOf(const llvm::DebugLoc &DL, const llvm::Function &F);
+std::string relPath(llvm::StringRef Dir, llvm::StringRef File);
+std::string varName(const llvm::Value *Ptr);
+class Reporter {
+public:
+  explicit Reporter(llvm::Module &M) : M(M) {}
+  void copy(const CopySite &S, llvm::OptimizationRemarkEmitter &ORE);
+  void csync(const Inserted &C, const CopySite &S, const llvm::Function &F,
+             llvm::OptimizationRemarkEmitter &ORE);
+  void csyncRemoved(const Inserted &C, const CopySite &S,
+                    const llvm::Function &F,
+                    llvm::OptimizationRemarkEmitter &ORE);
+  void loop(const Pipelined &P, const CopySite &S, const llvm::Function &F,
+            llvm::OptimizationRemarkEmitter &ORE);
+  /// Embeds all records in section copier_report (one global per module).
+  void embed();
+
+private:
+  llvm::Module &M;
+  std::vector<std::string> Lines;
+};
+
+} // namespace gen
+} // namespace copier
+
+#endif

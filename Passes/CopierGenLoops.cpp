@@ -1,0 +1,123 @@
+//===- CopierGenLoops.cpp - one csync per segment in consuming loops ------===//
+//
+// When a loop that the copy does not belong to reads the destination with an
+// advancing address, the consumer should start while the copy still runs:
+// before each such load, sync the next segment only when the load leaves the
+// segment synced last. The guard is sound for any address (it checks both
+// ends of the synced window); the add-recurrence test only picks the loops
+// where it pays.
+//
+//===----------------------------------------------------------------------===//
+#include "CopierGenInternal.h"
+
+#include "llvm/Analysis/DomTreeUpdater.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/SSAUpdater.h"
+
+using namespace llvm;
+
+namespace copier {
+namespace gen {
+
+bool canPipeline(PlacementContext &Ctx, const CopySite &S, const Loop &L,
+                 ArrayRef<Instruction *> Interfering) {
+  if (Interfering.empty())
+    return false;
+  bool Advancing = false;
+  for (Instruction *I : Interfering) {
+    auto *Ld = dyn_cast<LoadInst>(I);
+    if (!Ld || !Ld->isSimple() ||
+        Ld->getPointerAddressSpace() != 0)
+      return false;
+    TypeSize TS = Ctx.DLay.getTypeStoreSize(Ld->getType());
+    if (TS.isScalable() || TS.getFixedValue() > SegmentBytes)
+      return false;
+    // A load that reads the source (too) is fine: reading never races with
+    // the copy. Only the destination needs the guard, and the caller has
+    // already checked that it is a read.
+    // Profitability only (the guard is sound for any address): at least one
+    // load must advance through the buffer.
+    const SCEV *P = Ctx.SE.getSCEV(Ld->getPointerOperand());
+    auto *AR = dyn_cast<SCEVAddRecExpr>(P);
+    if (!AR || !AR->isAffine() || !L.contains(AR->getLoop()->getHeader()))
+      continue;
+    auto *Step = dyn_cast<SCEVConstant>(AR->getStepRecurrence(Ctx.SE));
+    if (Step && Step->getAPInt().isStrictlyPositive())
+      Advancing = true;
+  }
+  return Advancing;
+}
+
+std::vector<CallInst *> emitSegmentGuards(ArrayRef<const Plan *> Guards,
+                                          const CopySite &S, const Runtime &RT,
+                                          DominatorTree &DT, LoopInfo &LI) {
+  // All loads of one copy in one loop share one window [lo, lo+SEG): any
+  // guard that syncs moves it, each load checks its own bytes against it.
+  const Loop *L = Guards.front()->L;
+  LLVMContext &C = L->getHeader()->getContext();
+  Type *I64 = Type::getInt64Ty(C);
+  DomTreeUpdater DTU(DT, DomTreeUpdater::UpdateStrategy::Eager);
+  struct Part {
+    LoadInst *Ld;
+    BasicBlock *Then;
+    PHINode *Lo2;
+    CallInst *Sync;
+    uint64_t Size;
+  };
+  std::vector<Part> Parts;
+  for (const Plan *G : Guards) {
+    auto *Ld = cast<LoadInst>(G->At);
+    Instruction *ThenT = SplitBlockAndInsertIfThen(
+        ConstantInt::getTrue(C), Ld, /*Unreachable=*/false, nullptr, &DTU, &LI);
+    BasicBlock *Tail = Ld->getParent();
+    PHINode *Lo2 =
+        PHINode::Create(I64, 2, "copier.lo", Tail->getFirstNonPHIIt());
+    IRBuilder<> TB(ThenT);
+    CallInst *Sync = TB.CreateCall(
+        RT.Csync,
+        {Ld->getPointerOperand(), ConstantInt::get(I64, SegmentBytes)});
+    Sync->setDebugLoc(Ld->getDebugLoc() ? Ld->getDebugLoc() : S.DL);
+    Parts.push_back({Ld, ThenT->getParent(), Lo2, Sync, G->AccessSize});
+  }
+  // lo = UINT64_MAX (nothing synced) on every entry into the loop, so the
+  // window never outlives one run of it.
+  SSAUpdater SSA;
+  SSA.Initialize(I64, "copier.lo");
+  Constant *Fresh = ConstantInt::get(I64, ~0ULL);
+  for (BasicBlock *P : predecessors(L->getHeader()))
+    if (!L->contains(P))
+      SSA.AddAvailableValue(P, Fresh);
+  DenseMap<BasicBlock *, PHINode *> DefAt;
+  for (Part &P : Parts) {
+    SSA.AddAvailableValue(P.Lo2->getParent(), P.Lo2);
+    DefAt[P.Lo2->getParent()] = P.Lo2;
+  }
+  std::vector<CallInst *> Out;
+  for (Part &P : Parts) {
+    BasicBlock *Head = P.Then->getSinglePredecessor();
+    auto *Br = cast<BranchInst>(Head->getTerminator());
+    // Head may itself start with another guard's window (two loads in one
+    // block): then that is the current value.
+    auto It = DefAt.find(Head);
+    Value *Lo =
+        It != DefAt.end() ? It->second : SSA.GetValueInMiddleOfBlock(Head);
+    IRBuilder<> B(Br);
+    Value *Addr =
+        B.CreatePtrToInt(P.Ld->getPointerOperand(), I64, "copier.addr");
+    Value *Below = B.CreateICmpULT(Addr, Lo);
+    Value *End = B.CreateAdd(Addr, ConstantInt::get(I64, P.Size));
+    Value *Limit = B.CreateAdd(Lo, ConstantInt::get(I64, SegmentBytes));
+    Value *Above = B.CreateICmpUGT(End, Limit);
+    Br->setCondition(B.CreateOr(Below, Above, "copier.seg"));
+    P.Lo2->addIncoming(Lo, Head);
+    P.Lo2->addIncoming(Addr, P.Then);
+    Out.push_back(P.Sync);
+  }
+  return Out;
+}
+
+} // namespace gen
+} // namespace copier

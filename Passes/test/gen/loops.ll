@@ -1,0 +1,169 @@
+; Loops: per-segment csyncs in a loop that consumes the destination with an
+; advancing address; a csync hoisted to the loop entry when the loop needs no
+; per-iteration sync; the walk goes on from the exits of a pipelined loop.
+; RUN: %opt -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; RUN: %FileCheck %s --check-prefix=REM < %t.rem
+
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+
+; CHECK-LABEL: define i64 @consume(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 %n,
+; CHECK-NOT: call void @csync
+; CHECK: loop:
+; CHECK: [[LO:%[a-z.0-9]+]] = phi i64 [ -1, %entry ], [ [[LO2:%[a-z.0-9]+]], %{{[0-9]+}} ]
+; CHECK: [[A:%[a-z.0-9]+]] = ptrtoint ptr %p to i64
+; CHECK: icmp ult i64 [[A]], [[LO]]
+; CHECK: [[END:%[a-z.0-9]+]] = add i64 [[A]], 1
+; CHECK: [[LIM:%[a-z.0-9]+]] = add i64 [[LO]], 65536
+; CHECK: icmp ugt i64 [[END]], [[LIM]]
+; CHECK: call void @csync(ptr %p, i64 65536)
+; CHECK: [[LO2]] = phi i64 [ [[LO]], %body ], [ [[A]], %{{[0-9]+}} ]
+; CHECK-NEXT: %v = load i8, ptr %p
+; After the loop the rest of the range may still be in flight.
+; CHECK: exit:
+; CHECK-NEXT: call void @csync(ptr %d, i64 %n)
+; CHECK-NEXT: ret i64
+; REM: per-segment csync for copy at {{.*}}: read-of-destination (load i8)
+; REM: loop consumes the copy at {{.*}} one 65536-byte segment at a time
+define i64 @consume(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %body ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %body ]
+  %p = getelementptr inbounds i8, ptr %d, i64 %i
+  br label %body
+body:
+  %v = load i8, ptr %p
+  %z = zext i8 %v to i64
+  %acc1 = add i64 %acc, %z
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i64 %acc1
+}
+
+; A loop that writes the destination needs the whole range: one csync at its
+; entry, not one per iteration.
+; CHECK-LABEL: define void @hoist(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 %n,
+; CHECK-NEXT: call void @csync(ptr %d, i64 %n)
+; CHECK-NEXT: br label %loop
+; CHECK: loop:
+; CHECK-NOT: csync
+; CHECK: ret void
+; REM: csync for copy at {{.*}}: write-of-destination (store i8), hoisted out of the loop
+define void @hoist(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %p = getelementptr inbounds i8, ptr %d, i64 %i
+  store i8 0, ptr %p
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A loop that touches neither range is walked through: the csync lands
+; after it.
+; CHECK-LABEL: define i32 @through(
+; CHECK: exit:
+; CHECK-NEXT: call void @csync(ptr %d, i64 8192)
+; CHECK-NEXT: %r = load i32, ptr %d
+define i32 @through(ptr noalias %d, ptr noalias %s, ptr noalias %o, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %p = getelementptr inbounds i32, ptr %o, i64 %i
+  store i32 1, ptr %p
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  %r = load i32, ptr %d
+  ret i32 %r
+}
+
+; A copy inside a loop: the next iteration's copy is an access of this one.
+; The copy's operands are redefined each iteration, so the csync goes on the
+; back edge.
+; CHECK-LABEL: define void @copy_in_loop(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %dp, ptr %sp, i64 8192
+; CHECK: call void @csync(ptr %dp, i64 8192)
+; CHECK: br label %loop
+define void @copy_in_loop(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %off = mul i64 %i, 8192
+  %dp = getelementptr i8, ptr %d, i64 %off
+  %sp = getelementptr i8, ptr %s, i64 %off
+  call void @llvm.memcpy.p0.p0.i64(ptr %dp, ptr %sp, i64 8192, i1 false)
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Loop-invariant operands: the walk goes round the back edge and the copy
+; itself forces the csync (copy-reexecuted).
+; CHECK-LABEL: define void @same_copy_in_loop(
+; CHECK: loop:
+; CHECK-NEXT: %i = phi
+; CHECK-NEXT: call void @csync(ptr %d, i64 8192)
+; CHECK-NEXT: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 8192
+; REM: copy-reexecuted
+define void @same_copy_in_loop(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Two loads of the destination per iteration share one window: one phi in
+; the header, each load checks its own bytes.
+; CHECK-LABEL: define i64 @two_loads(
+; CHECK: loop:
+; CHECK-NEXT: [[W:%[a-z.0-9]+]] = phi i64 [ -1, %entry ]
+; CHECK-NOT: phi i64 [ -1
+; CHECK: call void @csync(ptr %p, i64 65536)
+; CHECK: %v = load i64, ptr %p
+; CHECK: call void @csync(ptr %q, i64 65536)
+; CHECK: %w = load i64, ptr %q
+; CHECK: exit:
+; CHECK-NEXT: call void @csync(ptr %d, i64 %n)
+define i64 @two_loads(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi i64 [ 0, %entry ], [ %acc2, %loop ]
+  %p = getelementptr inbounds i8, ptr %d, i64 %i
+  %q = getelementptr inbounds i8, ptr %p, i64 8
+  %v = load i64, ptr %p
+  %w = load i64, ptr %q
+  %acc1 = add i64 %acc, %v
+  %acc2 = add i64 %acc1, %w
+  %i1 = add nuw i64 %i, 16
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i64 %acc2
+}

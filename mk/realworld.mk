@@ -1,0 +1,30 @@
+# Real-world matrix (realworld/): Debian source packages built with clang-19
+# and every copier-cc mode, their own test suites compared test by test.
+#
+#   make realworld        all packages x all modes + benchmarks (< 30 min on 2 cores)
+#   make realworld-quick  zlib + jansson, copier-cc vs clang-19, no benchmarks
+#
+# Sources are fetched with `apt-get source` through a private deb-src list and
+# cached in realworld/cache/ (gitignored; override with COPIER_REALWORLD_CACHE).
+# Results: build/realworld/results.{json,md} (quick: build/realworld-quick/).
+REALWORLD_RUN  := python3 $(TOP)/realworld/run.py --build-root $(BUILD) --jobs 2
+REALWORLD_ARGS ?=
+
+# The parsers' self-test is instant, so it is part of `make test`; the quick
+# matrix is not (yet): it needs a working copier-cc and takes ~1-2 minutes.
+TEST_SUITES += test-realworld-parsers
+
+.PHONY: realworld realworld-quick test-realworld-parsers test-realworld-quick
+realworld: build
+	$(REALWORLD_RUN) $(REALWORLD_ARGS)
+
+realworld-quick: build
+	$(REALWORLD_RUN) --packages zlib,jansson --modes clang-19,copier-cc --no-bench \
+	  --out $(BUILD)/realworld-quick $(REALWORLD_ARGS)
+
+test-realworld-parsers:
+	@$(RUN_SUITE) realworld-parsers python3 $(TOP)/realworld/rw/parsers.py
+
+test-realworld-quick:
+	@$(RUN_SUITE) realworld-quick $(REALWORLD_RUN) --packages zlib,jansson \
+	  --modes clang-19,copier-cc --no-bench --out $(BUILD)/realworld-quick

@@ -1,0 +1,239 @@
+/*
+ * internal.h — shared state of the engine (libcopier). Not installed.
+ *
+ * Shape: every application thread is a *client* with its own list of
+ * pending tasks (thread-local, so threads sharing no copies never touch the
+ * same cache lines). Offloaded tasks are announced to the service threads
+ * through one lock-free multi-producer ring of *nodes*. A task is split into
+ * segments; each segment is claimed atomically (PENDING -> CLAIMED -> DONE)
+ * by whoever copies it: a service thread, or the client itself when a csync
+ * needs it ("a waiting csync helps"). Correctness never depends on the
+ * service thread: a task left in the ring is finished by its client.
+ */
+#ifndef COPIER_ENGINE_INTERNAL_H
+#define COPIER_ENGINE_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include "copier.h"
+#include "copier_sanitizer_hooks.h"
+
+#define CP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define CP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define CP_HIDDEN __attribute__((visibility("hidden")))
+#define CP_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* ---- descriptors (tasks) -------------------------------------------------
+ * The layout is position independent (no pointers in the shared part) so a
+ * descriptor may live in shared memory and be read by another process. */
+enum { SEG_PENDING = 0, SEG_CLAIMED = 1, SEG_DONE = 2 };
+
+#define DESCR_MAGIC 0x43505944u /* "CPYD" */
+#define DESCR_VERSION 1u
+
+enum {
+  DF_ORDERED = 1u << 0,  /* overlapping move: segments strictly in order */
+  DF_BACKWARD = 1u << 1, /* ...from the last segment to the first */
+  DF_LAZY = 1u << 2,     /* run only when something needs it */
+  DF_SHARED = 1u << 3,   /* descriptor lives in shared memory */
+  DF_ABORTED = 1u << 4,
+  DF_CALLER = 1u << 5,   /* caller-owned descriptor (low-level layer) */
+  DF_NT = 1u << 6,       /* copy with the non-temporal backend */
+  DF_MOVE = 1u << 7,     /* submitted as amemmove (for reports) */
+};
+
+struct copier_descr {
+  /* shared part: valid in every process that maps the descriptor */
+  uint32_t magic, version;
+  uint64_t n, gran, nseg;
+  _Atomic uint32_t flags;
+  _Atomic uint32_t futex;     /* bumped when the last segment completes */
+  _Atomic uint64_t remaining; /* segments not yet DONE */
+  _Atomic uint64_t fault_addr;/* 0, or the faulting address + 1 */
+  _Atomic int32_t fault_sig;
+  int32_t owner_pid;
+  /* producer-only part */
+  char *dst;
+  const char *src;
+  void *ret;                  /* submitting return address, for reports */
+  uint64_t site;
+  _Atomic uint8_t seg[];      /* nseg segment states */
+};
+
+#define DESCR_HDR sizeof(struct copier_descr)
+
+/* ---- nodes: what the ring and the client list hold ----------------------
+ * Nodes are engine-owned and recycled only when no service thread can still
+ * reach them, so a caller may free its descriptor as soon as the engine
+ * says the copy is retired. */
+enum { NODE_IDLE = 0, NODE_QUEUED = 1, NODE_RUNNING = 2, NODE_RETIRED = 3, NODE_CONSUMED = 4 };
+
+#define INLINE_SEGS 64
+
+struct client;
+struct node {
+  /* client-private part: the submitter walks its list reading only these,
+   * so a walk costs no cache misses on lines the service threads write */
+  char *cdst;
+  const char *csrc;
+  size_t cn;
+  struct copier_descr *d;
+  struct client *owner;
+  struct node *next;          /* client's active list / free list */
+  void (*handler)(void *);
+  void *arg;
+  int16_t site_slot;          /* adaptive table slot, -1 if none */
+  uint8_t waited;             /* a csync found it not done */
+  uint8_t reported;
+  uint64_t helped;            /* segments the client copied itself */
+  struct copier_descr *big;   /* malloc'd descriptor for large copies */
+  _Alignas(64) _Atomic int state; /* written by service threads */
+  /* internal descriptor for copies of <= INLINE_SEGS segments */
+  _Alignas(64) unsigned char inl[sizeof(struct copier_descr) + INLINE_SEGS];
+};
+
+/* ---- statistics ----------------------------------------------------------
+ * Owner-written relaxed counters (load + store, no RMW), readable by the
+ * exit report from any thread without a data race. */
+struct cstats {
+  _Atomic uint64_t copies, bytes, inline_copies, offloaded, lazy_copies,
+      lazy_never, aborted, csync_waited, wait_ns, helped_segs, svc_segs,
+      absorbed_bytes, faults;
+};
+#define STAT_ADD(st, f, v) \
+  atomic_store_explicit(&(st)->f, atomic_load_explicit(&(st)->f, memory_order_relaxed) + (v), memory_order_relaxed)
+
+struct client {
+  struct node *active;        /* pending tasks, newest first */
+  size_t nactive;
+  struct node *free;          /* recyclable nodes */
+  struct node *zombies;       /* retired, waiting for a service thread to drop them */
+  struct client *next_all;    /* registry */
+  _Atomic int fault_pending;
+  int dead;                   /* thread gone; struct may be reused */
+  unsigned reap_tick;
+  uint64_t tail_seen;         /* last ring tail read: saves a cross-core miss per submit */
+  struct cstats st;
+};
+
+/* ---- configuration -------------------------------------------------------*/
+enum { POLL_SPIN = 0, POLL_SPIN_SLEEP = 1, POLL_SLEEP = 2 };
+struct config {
+  int threads, poll, stats, adaptive;
+  size_t segment, sync_below, wake_above, ring, max_active, spin_us;
+  size_t nt_above;            /* non-temporal backend above this size (0 = never) */
+};
+extern CP_HIDDEN struct config cp_cfg;
+
+/* ---- engine globals ------------------------------------------------------*/
+struct ring_slot {
+  _Atomic uint64_t seq;       /* Vyukov sequence: == ticket when free, ticket+1 when valid */
+  struct node *node;
+};
+
+/* Fields are grouped by who writes them, so the submit path reads only
+ * lines that stay shared in its cache while a service thread spins. */
+struct engine {
+  /* read-mostly */
+  _Atomic int started;        /* service threads running (-1: none could start) */
+  _Atomic int stopping;       /* at exit: no more offload */
+  _Atomic int fork_pending;
+  int pid;
+  struct ring_slot *slots;
+  uint64_t mask;
+  /* written around sleeps only */
+  _Atomic int sleepers __attribute__((aligned(64))); /* service threads asleep (or about to) */
+  _Atomic uint32_t wake_seq;  /* futex word */
+  _Atomic int wake_pending;   /* a wake is on its way: later producers need not pay one */
+  /* written per task by service threads */
+  _Atomic int svc_active __attribute__((aligned(64))); /* service threads inside a task */
+  _Atomic uint64_t head __attribute__((aligned(64)));
+  _Atomic uint64_t tail __attribute__((aligned(64)));
+  pthread_mutex_t lock __attribute__((aligned(64))); /* registry, start-up, fork; never on a fast path */
+  struct client *clients;
+  struct cstats svc_st;       /* written by service threads with real RMW */
+};
+extern CP_HIDDEN struct engine cp_eng;
+extern CP_HIDDEN CP_TLS struct client *cp_self;
+
+/* client.c */
+CP_HIDDEN struct client *cp_client_slow(void);
+static inline struct client *cp_client(void) {
+  struct client *c = cp_self;
+  return CP_LIKELY(c != NULL) ? c : cp_client_slow();
+}
+CP_HIDDEN struct node *cp_node_alloc(struct client *c, uint64_t nseg);
+CP_HIDDEN void cp_node_recycle(struct client *c, struct node *nd);
+CP_HIDDEN void cp_ensure_started(void);
+CP_HIDDEN void cp_engine_init(void);
+CP_HIDDEN void cp_enqueue(struct client *c, struct node *nd, bool lazy);
+/* Put a set-up node on the client's active list. */
+static inline void cp_link(struct client *c, struct node *nd) {
+  nd->cdst = nd->d->dst;
+  nd->csrc = nd->d->src;
+  nd->cn = nd->d->n;
+  nd->next = c->active;
+  c->active = nd;
+  c->nactive++;
+}
+CP_HIDDEN void cp_sum_stats(struct cstats *out);
+
+/* service.c */
+CP_HIDDEN bool cp_ring_push(struct client *c, struct node *nd);
+CP_HIDDEN void cp_wake_service(void);
+CP_HIDDEN void cp_start_service(void);
+CP_HIDDEN void cp_drain_ring(void);
+CP_HIDDEN void cp_ring_reset(void);
+CP_HIDDEN int cp_ring_init(void);
+
+/* task.c: segment execution, shared by clients and service threads */
+CP_HIDDEN void cp_run_task(struct copier_descr *d, struct cstats *st, bool service);
+CP_HIDDEN void cp_complete_segment(struct copier_descr *d, uint64_t j, struct node *nd, struct cstats *st);
+CP_HIDDEN void cp_sync_segments(struct client *c, struct node *nd, uint64_t first, uint64_t last);
+CP_HIDDEN void cp_descr_setup(struct copier_descr *d, char *dst, const char *src, size_t n,
+                              size_t gran, uint32_t flags);
+CP_HIDDEN void cp_wait_done(struct copier_descr *d, uint64_t j);
+CP_HIDDEN uint64_t cp_now_ns(void);
+
+/* engine.c */
+CP_HIDDEN void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n);
+CP_HIDDEN void cp_retire(struct client *c, struct node *nd, bool run_handler);
+CP_HIDDEN void cp_sync_all_client(struct client *c, bool run_handlers);
+CP_HIDDEN void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site,
+                          void *ret, int force);
+
+/* fault.c */
+CP_HIDDEN void cp_fault_install(void);
+CP_HIDDEN int cp_guarded_copy(void *dst, const void *src, size_t n, int move, uintptr_t *fault_addr, int *sig);
+CP_HIDDEN __attribute__((noreturn)) void cp_report_fault(struct copier_descr *d);
+CP_HIDDEN __attribute__((noreturn)) void cp_fatal_call(const char *fn, const char *why, void *dst,
+                                                      const void *src, size_t n, void *ret);
+
+/* backend.c */
+struct cp_backend {
+  const char *name;
+  void (*copy)(void *dst, const void *src, size_t n);
+};
+CP_HIDDEN void cp_backend_copy(void *dst, const void *src, size_t n);
+CP_HIDDEN void cp_copy_nt(void *dst, const void *src, size_t n);
+
+/* site.c */
+CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot);
+CP_HIDDEN void cp_site_outcome(int16_t slot, bool good);
+
+/* config.c */
+CP_HIDDEN void cp_config_init(void);
+CP_HIDDEN void cp_print_stats(void);
+
+static inline void cp_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
+#endif

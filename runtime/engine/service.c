@@ -1,0 +1,207 @@
+/*
+ * service.c — the submission ring and the service threads.
+ *
+ * Ring: a bounded multi-producer multi-consumer ring of node pointers with
+ * one sequence word per slot (the per-slot valid bit: seq == ticket + 1).
+ * Producers take a ticket with one fetch-and-add on head; consumers (the
+ * service threads) advance tail with a CAS. Before the fetch-and-add a
+ * producer checks that the ring is not nearly full; if it is, the copy is
+ * done inline instead, so a full ring never loses or blocks a copy. (Only
+ * if more than RING_MARGIN producers race past that check at once does one
+ * wait for its slot.)
+ *
+ * Sleep: an idle service thread spins (poll=spin / spin_sleep) and then
+ * sleeps on a futex. It announces itself in `sleepers` before re-checking
+ * the ring; a producer checks `sleepers` after publishing (seq_cst fences
+ * on both sides), so a wake is paid only when a thread is known asleep.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define RING_MARGIN 64
+
+static long futex(_Atomic uint32_t *w, int op, uint32_t val) {
+  return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
+}
+
+int cp_ring_init(void) {
+  size_t cap = 64;
+  while (cap < cp_cfg.ring) cap <<= 1;
+  struct ring_slot *s = calloc(cap, sizeof *s);
+  if (!s) return -1;
+  cp_eng.slots = s;
+  cp_eng.mask = cap - 1;
+  cp_ring_reset();
+  return 0;
+}
+
+void cp_ring_reset(void) {
+  for (uint64_t i = 0; i <= cp_eng.mask; i++) {
+    atomic_store_explicit(&cp_eng.slots[i].seq, i, memory_order_relaxed);
+    cp_eng.slots[i].node = NULL;
+  }
+  atomic_store(&cp_eng.head, 0);
+  atomic_store(&cp_eng.tail, 0);
+}
+
+bool cp_ring_push(struct client *c, struct node *nd) {
+  uint64_t cap = cp_eng.mask + 1;
+  uint64_t h = atomic_load_explicit(&cp_eng.head, memory_order_relaxed);
+  /* tail only grows: a stale value errs towards "full", so re-read it only
+   * when the cached one says the ring is nearly full. */
+  if (h - c->tail_seen >= cap - RING_MARGIN) {
+    c->tail_seen = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
+    if (h - c->tail_seen >= cap - RING_MARGIN) return false;
+  }
+  uint64_t ticket = atomic_fetch_add_explicit(&cp_eng.head, 1, memory_order_relaxed);
+  struct ring_slot *s = &cp_eng.slots[ticket & cp_eng.mask];
+  while (atomic_load_explicit(&s->seq, memory_order_acquire) != ticket) sched_yield();
+  s->node = nd;
+  atomic_store_explicit(&s->seq, ticket + 1, memory_order_release);
+  return true;
+}
+
+static struct node *ring_pop(void) {
+  uint64_t t = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
+  for (;;) {
+    struct ring_slot *s = &cp_eng.slots[t & cp_eng.mask];
+    uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+    int64_t dif = (int64_t)(seq - (t + 1));
+    if (dif == 0) {
+      if (atomic_compare_exchange_weak_explicit(&cp_eng.tail, &t, t + 1, memory_order_relaxed,
+                                                memory_order_relaxed)) {
+        struct node *nd = s->node;
+        atomic_store_explicit(&s->seq, t + cp_eng.mask + 1, memory_order_release);
+        return nd;
+      }
+    } else if (dif < 0) {
+      return NULL; /* empty, or a producer is still writing this slot */
+    } else {
+      t = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
+    }
+  }
+}
+
+/* Read-only peek: is the slot at tail published? (The idle loop spins on
+ * this, so it must not write shared lines.) */
+static bool ring_ready(void) {
+  uint64_t t = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
+  return atomic_load_explicit(&cp_eng.slots[t & cp_eng.mask].seq, memory_order_relaxed) == t + 1;
+}
+
+static bool ring_nonempty(void) {
+  uint64_t t = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
+  return atomic_load_explicit(&cp_eng.head, memory_order_relaxed) != t;
+}
+
+void cp_wake_service(void) {
+  /* One wake per sleep: while it is on its way (12-24 us until the thread
+   * runs), other producers must not pay ~6 us each for nothing. */
+  if (atomic_exchange_explicit(&cp_eng.wake_pending, 1, memory_order_seq_cst)) return;
+  atomic_fetch_add_explicit(&cp_eng.wake_seq, 1, memory_order_seq_cst);
+  futex(&cp_eng.wake_seq, FUTEX_WAKE_PRIVATE, 1);
+}
+
+/* Run one popped node unless its client retired it first. */
+static void process(struct node *nd, struct cstats *st) {
+  int expect = NODE_QUEUED;
+  if (atomic_compare_exchange_strong_explicit(&nd->state, &expect, NODE_RUNNING, memory_order_acquire,
+                                              memory_order_relaxed)) {
+    struct copier_descr *d = nd->d;
+    cp_run_task(d, st, true);
+    if (atomic_load_explicit(&d->fault_addr, memory_order_relaxed))
+      atomic_store_explicit(&nd->owner->fault_pending, 1, memory_order_release);
+  }
+  /* Last touch of the node: after this the client may recycle it. */
+  atomic_store_explicit(&nd->state, NODE_CONSUMED, memory_order_release);
+}
+
+/* Announce the sleep, clear wake_pending, re-check, then sleep. Clearing
+ * with an RMW *before* the re-check matters: a producer that skipped its
+ * wake because one was pending has its push visible to the re-check, and
+ * one that comes later finds wake_pending clear and wakes us. */
+static void sleep_until_work(void) {
+  uint32_t v = atomic_load_explicit(&cp_eng.wake_seq, memory_order_seq_cst);
+  atomic_fetch_add_explicit(&cp_eng.sleepers, 1, memory_order_seq_cst);
+  atomic_exchange_explicit(&cp_eng.wake_pending, 0, memory_order_seq_cst);
+  atomic_thread_fence(memory_order_seq_cst);
+  if (!ring_nonempty() || atomic_load(&cp_eng.fork_pending) || atomic_load(&cp_eng.stopping))
+    futex(&cp_eng.wake_seq, FUTEX_WAIT_PRIVATE, v);
+  atomic_fetch_sub_explicit(&cp_eng.sleepers, 1, memory_order_seq_cst);
+}
+
+static void *service_main(void *arg) {
+  (void)arg;
+  uint64_t idle_since = 0;
+  unsigned idle_iter = 0;
+  for (;;) {
+    if (atomic_load_explicit(&cp_eng.fork_pending, memory_order_acquire) ||
+        atomic_load_explicit(&cp_eng.stopping, memory_order_acquire)) {
+      /* fork/exit drain the ring themselves; stay out of their way. */
+      struct timespec ts = {0, 200000};
+      nanosleep(&ts, NULL);
+      continue;
+    }
+    struct node *nd = NULL;
+    if (ring_ready()) {
+      atomic_fetch_add_explicit(&cp_eng.svc_active, 1, memory_order_seq_cst);
+      if (!atomic_load_explicit(&cp_eng.fork_pending, memory_order_seq_cst)) nd = ring_pop();
+      if (nd) process(nd, &cp_eng.svc_st);
+      atomic_fetch_sub_explicit(&cp_eng.svc_active, 1, memory_order_release);
+    }
+    if (nd) {
+      idle_iter = 0;
+      continue;
+    }
+    if (cp_cfg.poll == POLL_SPIN) {
+      cp_pause();
+      continue;
+    }
+    if (cp_cfg.poll == POLL_SPIN_SLEEP) {
+      if (idle_iter++ == 0) idle_since = cp_now_ns();
+      if ((idle_iter & 63) != 0 || cp_now_ns() - idle_since < cp_cfg.spin_us * 1000) {
+        cp_pause();
+        continue;
+      }
+    }
+    sleep_until_work();
+    idle_iter = 0;
+  }
+  return NULL;
+}
+
+/* Start the service threads (called once, under cp_eng.lock). */
+void cp_start_service(void) {
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int started = 0;
+  for (int i = 0; i < cp_cfg.threads; i++) {
+    pthread_t t;
+    if (pthread_create(&t, &a, service_main, NULL) == 0) started++;
+  }
+  pthread_attr_destroy(&a);
+  if (!started && cp_cfg.threads > 0) fprintf(stderr, "copier: warning: cannot start a service thread (%s); copies run inline\n",
+                        "pthread_create failed");
+  atomic_store_explicit(&cp_eng.started, started ? 1 : -1, memory_order_release);
+}
+
+/* Run every queued task on the calling thread and wait until no service
+ * thread is inside a task (fork prepare and exit). fork_pending or
+ * stopping must be set so service threads stop popping. */
+void cp_drain_ring(void) {
+  struct node *nd;
+  for (;;) {
+    while ((nd = ring_pop()) != NULL) process(nd, &cp_eng.svc_st);
+    while (atomic_load_explicit(&cp_eng.svc_active, memory_order_seq_cst) != 0) sched_yield();
+    if (!ring_nonempty()) break;
+  }
+}
