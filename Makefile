@@ -36,7 +36,7 @@ include mk/runtime.mk
 include mk/swift.mk
 include $(sort $(filter-out mk/deps.mk mk/passes.mk mk/runtime.mk mk/swift.mk,$(wildcard mk/*.mk)))
 
-.PHONY: all build test test-only demo install clean distclean
+.PHONY: all build test demo install clean distclean
 
 all: build
 build: deps-check $(BUILD_PARTS)
@@ -45,6 +45,10 @@ test: build
 	@rm -rf $(COPIER_TEST_RESULTS); mkdir -p $(COPIER_TEST_RESULTS)
 	@$(MAKE) --no-print-directory -k $(TEST_SUITES) || true
 	@$(TOP)/tools/test-summary $(COPIER_TEST_RESULTS)
+
+# demo: the main job on an example (examples/demo.sh: build with copier-cc,
+# run recv-then-parse and the key-value store, speedup and audit summary).
+demo: build examples-demo
 
 # install: the same tree as build/, under PREFIX.
 install: build

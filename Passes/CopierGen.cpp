@@ -17,6 +17,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <set>
 
@@ -79,12 +80,22 @@ bool coversLen(Value *Y, Value *X) {
   return YC && XC && YC->getValue().uge(XC->getValue());
 }
 
+struct FunctionRun;
+using CloneMap = DenseMap<Function *, Function *>;
+
 struct FunctionRun {
   Function &F;
   FunctionAnalysisManager &FAM;
   Reporter &Rep;
   Runtime *&RT;
   Module &M;
+  CloneMap &Clones;
+  struct Handoff {
+    unsigned Site;
+    DebugLoc DL;
+    std::string Callee, Clone;
+  };
+  std::vector<Handoff> Handoffs;
 
   std::vector<CopySite> Sites;
   std::vector<Plan> Plans;
@@ -108,6 +119,8 @@ struct FunctionRun {
         Rep.csync(C, Sites[C.Site], F, ORE);
     for (Pipelined &P : Pipes)
       Rep.loop(P, Sites[P.Site], F, ORE);
+    for (Handoff &H : Handoffs)
+      Rep.handoff(Sites[H.Site], H.DL, H.Callee, H.Clone, F, ORE);
     for (Inserted &C : Ins)
       if (C.Removed) {
         Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
@@ -115,7 +128,77 @@ struct FunctionRun {
       }
   }
 
-  void transform() {
+  /// A clone: its range (the last three arguments) is in flight at entry.
+  void runClone() {
+    CopySite S;
+    S.Virtual = true;
+    S.Convert = true;
+    unsigned N = F.arg_size();
+    S.Dst = F.getArg(N - 3);
+    S.Src = F.getArg(N - 2);
+    S.Len = F.getArg(N - 1);
+    S.DstLoc = MemoryLocation::getAfter(S.Dst);
+    S.SrcLoc = MemoryLocation::getAfter(S.Src);
+    S.Loc = whereOf(DebugLoc(), F);
+    if (DISubprogram *SP = F.getSubprogram())
+      S.DL = DILocation::get(F.getContext(), SP->getLine(), 0, SP);
+    Sites.push_back(S);
+    transform(/*AllowClone=*/false);
+    FAM.invalidate(F, PreservedAnalyses::none());
+    auto &ORE = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
+    for (Inserted &C : Ins)
+      if (!C.Removed)
+        Rep.csync(C, Sites[C.Site], F, ORE);
+    for (Pipelined &P : Pipes)
+      Rep.loop(P, Sites[P.Site], F, ORE);
+    for (Inserted &C : Ins)
+      if (C.Removed) {
+        Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
+        C.Call->eraseFromParent();
+      }
+  }
+
+  /// f.copier.0: f with the in-flight range (dst, src, n) as extra
+  /// arguments; its own walk syncs before its first access and its returns.
+  Function *cloneOf(Function *Callee) {
+    auto It = Clones.find(Callee);
+    if (It != Clones.end())
+      return It->second;
+    LLVMContext &C = M.getContext();
+    SmallVector<Type *, 8> Params(Callee->getFunctionType()->params());
+    Params.push_back(PointerType::getUnqual(C));
+    Params.push_back(PointerType::getUnqual(C));
+    Params.push_back(Type::getInt64Ty(C));
+    auto *FT = FunctionType::get(Callee->getReturnType(), Params, false);
+    Function *NF = Function::Create(FT, GlobalValue::InternalLinkage,
+                                    Callee->getAddressSpace(),
+                                    Callee->getName() + ".copier.0", &M);
+    ValueToValueMapTy VMap;
+    for (unsigned I = 0; I < Callee->arg_size(); ++I) {
+      VMap[Callee->getArg(I)] = NF->getArg(I);
+      NF->getArg(I)->setName(Callee->getArg(I)->getName());
+    }
+    NF->getArg(Callee->arg_size())->setName("copier.dst");
+    NF->getArg(Callee->arg_size() + 1)->setName("copier.src");
+    NF->getArg(Callee->arg_size() + 2)->setName("copier.n");
+    SmallVector<ReturnInst *, 4> Rets;
+    CloneFunctionInto(NF, Callee, VMap,
+                      CloneFunctionChangeType::LocalChangesOnly, Rets);
+    NF->setLinkage(GlobalValue::InternalLinkage);
+    NF->setVisibility(GlobalValue::DefaultVisibility);
+    NF->setComdat(nullptr);
+    NF->setCallingConv(Callee->getCallingConv());
+    // It now calls csync: no claims about memory or synchronisation.
+    NF->removeFnAttr(Attribute::Memory);
+    NF->removeFnAttr(Attribute::NoSync);
+    NF->removeFnAttr(Attribute::Speculatable);
+    Clones[Callee] = NF;
+    FunctionRun Sub{*NF, FAM, Rep, RT, M, Clones};
+    Sub.runClone();
+    return NF;
+  }
+
+  void transform(bool AllowClone = true) {
     if (!RT)
       RT = new Runtime(Runtime::get(M));
     auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
@@ -124,16 +207,25 @@ struct FunctionRun {
       auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
       auto &AAR = FAM.getResult<AAManager>(F);
       BatchAAResults BAA(AAR);
-      PlacementContext Ctx{F, BAA, DT, LI, SE, M.getDataLayout()};
+      PlacementContext Ctx{F, BAA, DT, LI, SE, M.getDataLayout(), AllowClone};
       for (unsigned I = 0; I < Sites.size(); ++I) {
         CopySite &S = Sites[I];
         if (!S.Convert)
           continue;
-        S.DstLoc = MemoryLocation::getForDest(cast<MemIntrinsic>(S.Copy));
-        S.SrcLoc = MemoryLocation::getForSource(cast<MemTransferInst>(S.Copy));
+        if (!S.Virtual) {
+          S.DstLoc = MemoryLocation::getForDest(cast<MemIntrinsic>(S.Copy));
+          S.SrcLoc =
+              MemoryLocation::getForSource(cast<MemTransferInst>(S.Copy));
+        }
         planCsyncs(Ctx, S, I, Plans);
       }
     }
+    // One call can hand one range to a clone; other copies reaching the
+    // same call get a csync before it.
+    std::set<Instruction *> Handed;
+    for (Plan &P : Plans)
+      if (P.K == Plan::CloneCall && !Handed.insert(P.At).second)
+        P.K = Plan::BeforeInst;
     // From here on the IR changes; DT and LI are kept up to date, SCEV and
     // AA are not used again.
     auto Emit = [&](Instruction *IP, const Plan &P) {
@@ -167,8 +259,32 @@ struct FunctionRun {
         if (Done.insert(P->Site).second)
           Emit(IP, *P);
     }
+    for (const Plan &P : Plans) {
+      if (P.K != Plan::CloneCall)
+        continue;
+      auto *CI = cast<CallInst>(P.At);
+      Function *Callee = CI->getCalledFunction();
+      Function *NF = cloneOf(Callee);
+      CopySite &S = Sites[P.Site];
+      IRBuilder<> B(CI);
+      SmallVector<Value *, 8> Args(CI->args());
+      Args.push_back(S.Dst);
+      Args.push_back(S.Src);
+      Args.push_back(B.CreateZExtOrTrunc(S.Len, B.getInt64Ty()));
+      CallInst *NC = B.CreateCall(NF, Args);
+      NC->setAttributes(CI->getAttributes());
+      NC->removeFnAttr(Attribute::Memory);
+      NC->removeFnAttr(Attribute::NoSync);
+      NC->setCallingConv(CI->getCallingConv());
+      NC->setDebugLoc(CI->getDebugLoc());
+      NC->takeName(CI);
+      CI->replaceAllUsesWith(NC);
+      CI->eraseFromParent();
+      Handoffs.push_back({P.Site, NC->getDebugLoc(), Callee->getName().str(),
+                          NF->getName().str()});
+    }
     for (CopySite &S : Sites)
-      if (S.Convert)
+      if (S.Convert && !S.Virtual)
         rewriteCopy(S, *RT);
     MapVector<std::pair<unsigned, const Loop *>, std::vector<const Plan *>>
         Guards;
@@ -250,12 +366,13 @@ PreservedAnalyses CopierGenPass::run(Module &M, ModuleAnalysisManager &AM) {
   auto &FAM = AM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
   Reporter Rep(M);
   Runtime *RT = nullptr;
+  CloneMap Clones;
   std::vector<Function *> Fns;
   for (Function &F : M)
     if (!F.isDeclaration())
       Fns.push_back(&F);
   for (Function *F : Fns) {
-    FunctionRun R{*F, FAM, Rep, RT, M};
+    FunctionRun R{*F, FAM, Rep, RT, M, Clones};
     R.run();
   }
   delete RT;

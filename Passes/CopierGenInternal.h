@@ -97,11 +97,12 @@ struct CopySite {
   Where Loc;
   std::string DstName, SrcName;
   llvm::Instruction *Rewritten = nullptr; // the __copier_amemcpy_site call
+  bool Virtual = false; // the in-flight range a clone receives (no copy)
 };
 
 /// Where one csync for one copy goes, decided on the unchanged IR.
 struct Plan {
-  enum Kind { BeforeInst, OnEdge, LoopGuard } K = BeforeInst;
+  enum Kind { BeforeInst, OnEdge, LoopGuard, CloneCall } K = BeforeInst;
   unsigned Site = 0; // index into the function's CopySite list
   llvm::Instruction *At = nullptr; // BeforeInst: the forcing instruction;
                                    // LoopGuard: the guarded load
@@ -160,7 +161,12 @@ struct PlacementContext {
   llvm::LoopInfo &LI;
   llvm::ScalarEvolution &SE;
   const llvm::DataLayout &DLay;
+  bool AllowClone = false; // hand ranges to clones of module functions
 };
+extern llvm::cl::opt<bool> CloneCallees;
+/// Whether a call of a module function can go to a clone that receives the
+/// in-flight range instead of a csync before the call.
+bool cloneable(const llvm::CallBase &CB, const llvm::Function &Caller);
 /// Walks forward from S.Copy and appends the csyncs that S needs.
 void planCsyncs(PlacementContext &Ctx, const CopySite &S, unsigned SiteIdx,
                 std::vector<Plan> &Plans);
@@ -194,6 +200,9 @@ public:
                     llvm::OptimizationRemarkEmitter &ORE);
   void loop(const Pipelined &P, const CopySite &S, const llvm::Function &F,
             llvm::OptimizationRemarkEmitter &ORE);
+  void handoff(const CopySite &S, const llvm::DebugLoc &DL,
+               const std::string &Callee, const std::string &Clone,
+               const llvm::Function &F, llvm::OptimizationRemarkEmitter &ORE);
   /// Embeds all records in section copier_report (one global per module).
   void embed();
 

@@ -43,7 +43,7 @@ std::string describe(const Instruction &I) {
 
 namespace {
 
-enum class Effect { None, Force, Covered };
+enum class Effect { None, Force, Covered, Handoff };
 
 bool isAtLeastRelease(AtomicOrdering O) {
   return O == AtomicOrdering::Release || O == AtomicOrdering::AcquireRelease ||
@@ -142,6 +142,13 @@ struct Walker {
         R = Reason::FunctionExit;
         return Effect::Force;
       }
+      if (auto *II = dyn_cast<IntrinsicInst>(CB);
+          II && II->getIntrinsicID() == Intrinsic::stackrestore) {
+        // Frees dynamic allocas (VLAs) without telling alias analysis which:
+        // the engine must not write into released stack.
+        R = Reason::LifetimeEnd;
+        return Effect::Force;
+      }
       if (CB->isIndirectCall()) {
         // Code of unknown effect (Appendix A): forced even when alias
         // analysis clears it.
@@ -161,6 +168,8 @@ struct Walker {
       ModRefInfo MRS = Ctx.AA.getModRefInfo(CB, S.SrcLoc);
       if (isModOrRefSet(MRD) || isModSet(MRS)) {
         R = callReason(*CB, MRD, MRS);
+        if (R == Reason::KnownCall && Ctx.AllowClone && cloneable(*CB, Ctx.F))
+          return Effect::Handoff;
         return Effect::Force;
       }
       if (EscapeSensitive && (!CB->willReturn() || !CB->doesNotThrow())) {
@@ -295,6 +304,13 @@ struct Walker {
       Effect E = classify(I, R);
       if (E == Effect::Covered)
         return false;
+      if (E == Effect::Handoff) {
+        // The clone syncs before its own first access and before it
+        // returns: nothing of this copy is in flight after the call.
+        addBefore(I, R);
+        Plans.back().K = Plan::CloneCall;
+        return false;
+      }
       if (E == Effect::Force) {
         addBefore(I, R);
         return false;
@@ -335,7 +351,7 @@ struct Walker {
         if (I.isTerminator() && !isa<CallBase>(I))
           continue; // loop blocks always have successors
         Effect E = classify(I, R);
-        if (E == Effect::Force) {
+        if (E == Effect::Force || E == Effect::Handoff) {
           if (!Rec.First) {
             Rec.First = &I;
             Rec.R = R;
@@ -383,6 +399,19 @@ struct Walker {
   }
 
   void run() {
+    if (S.Virtual) {
+      // A clone's range is in flight from its entry on.
+      BasicBlock *Entry = &Ctx.F.getEntryBlock();
+      Entered.insert(Entry);
+      Work.push_back(Entry);
+      while (!Work.empty()) {
+        BasicBlock *BB = Work.pop_back_val();
+        if (scan(BB, BB->begin()))
+          for (BasicBlock *Succ : successors(BB))
+            crossEdge(BB, Succ);
+      }
+      return;
+    }
     auto *Copy = cast<Instruction>(S.Copy);
     BasicBlock *Home = Copy->getParent();
     if (!Ctx.DT.isReachableFromEntry(Home))
@@ -401,6 +430,29 @@ struct Walker {
 };
 
 } // namespace
+
+cl::opt<bool> CloneCallees(
+    "copier-clone",
+    cl::desc("Pass in-flight ranges to clones of module functions instead of "
+             "syncing before the call"),
+    cl::init(true));
+
+bool cloneable(const CallBase &CB, const Function &Caller) {
+  auto *CI = dyn_cast<CallInst>(&CB);
+  Function *Fn = CB.getCalledFunction();
+  if (!CloneCallees || !CI || CI->isMustTailCall() || !Fn ||
+      Fn->isDeclaration() || Fn->isVarArg() || Fn == &Caller ||
+      Fn->isInterposable() || !Fn->isDefinitionExact() ||
+      Fn->hasFnAttribute(Attribute::Naked) || isRuntimeFunction(*Fn) ||
+      Fn->getName().contains(".copier.") ||
+      CB.getFunctionType() != Fn->getFunctionType() ||
+      CI->hasOperandBundles())
+    return false;
+  for (const BasicBlock &BB : *Fn)
+    if (BB.isEHPad() && !BB.isLandingPad())
+      return false;
+  return true;
+}
 
 void planCsyncs(PlacementContext &Ctx, const CopySite &S, unsigned SiteIdx,
                 std::vector<Plan> &Plans) {

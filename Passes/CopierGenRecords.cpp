@@ -296,6 +296,24 @@ void Reporter::loop(const Pipelined &P, const CopySite &S, const Function &F,
   });
 }
 
+void Reporter::handoff(const CopySite &S, const DebugLoc &DL,
+                       const std::string &Callee, const std::string &Clone,
+                       const Function &F, OptimizationRemarkEmitter &ORE) {
+  Where W = whereOf(DL, F);
+  json::Object O = locObject(W);
+  O["v"] = 1;
+  O["kind"] = "handoff";
+  O["site"] = hex16(S.Id);
+  O["callee"] = Callee;
+  O["clone"] = Clone;
+  Lines.push_back(lineText(O));
+  ORE.emit([&] {
+    return OptimizationRemark("copier", "Handoff", DL, &F.getEntryBlock())
+           << "copy at " << at(S.Loc) << " stays in flight into " << Callee
+           << ": calls " << Clone << ", which syncs before its own first access";
+  });
+}
+
 void Reporter::embed() {
   json::Object O;
   O["v"] = 1;

@@ -15,7 +15,8 @@ $(PASSES_BUILD)/build.ninja: Passes/CMakeLists.txt
 $(PLUGIN): $(PASSES_BUILD)/build.ninja
 	@ninja -C $(PASSES_BUILD) --quiet
 	@mkdir -p $(BUILD)/lib
-	@cmp -s $(PASSES_BUILD)/CopierPasses.so $@ || cp $(PASSES_BUILD)/CopierPasses.so $@
+	@# Replace by rename, never by overwriting: a running clang may have it mapped.
+	@cmp -s $(PASSES_BUILD)/CopierPasses.so $@ || { cp $(PASSES_BUILD)/CopierPasses.so $@.tmp && mv -f $@.tmp $@; }
 
 .PHONY: test-passes
 test-passes:

@@ -10,10 +10,9 @@ TEST_SUITES += test-swift
 $(BUILD)/bin/copier-cc $(BUILD)/bin/copier: $(BUILD)/obj/swift.stamp
 $(BUILD)/obj/swift.stamp: $(SWIFT_SOURCES)
 	@mkdir -p $(BUILD)/bin $(BUILD)/obj
-	$(SWIFT) build $(SWIFT_FLAGS) --product copier-cc 2>&1 | grep -v '^\[' || true
-	$(SWIFT) build $(SWIFT_FLAGS) --product copier 2>&1 | grep -v '^\[' || true
-	@test -x $(SWIFT_SCRATCH)/release/copier-cc && test -x $(SWIFT_SCRATCH)/release/copier || \
-	  { echo "swift build failed" >&2; exit 1; }
+	@# Progress lines ([n/m] Compiling ...) are dropped; a failed build fails make.
+	set -o pipefail; $(SWIFT) build $(SWIFT_FLAGS) --product copier-cc 2>&1 | { grep -v '^\[' || true; }
+	set -o pipefail; $(SWIFT) build $(SWIFT_FLAGS) --product copier 2>&1 | { grep -v '^\[' || true; }
 	cp $(SWIFT_SCRATCH)/release/copier-cc $(SWIFT_SCRATCH)/release/copier $(BUILD)/bin/
 	@touch $@
 

@@ -180,6 +180,11 @@ public enum Planner {
                 func llvmOpt(_ o: String) -> [String] { toCC1 ? ["-Xclang", "-mllvm", "-Xclang", o] : ["-mllvm", o] }
                 compileFlags += ["-fplugin=" + tc.plugin, "-fpass-plugin=" + tc.plugin]
                 compileFlags += llvmOpt("-copier-project-root=" + req.projectRoot())
+                // Source locations for CopierGen's records and remarks without
+                // -g: any -Rpass makes clang track locations (no debug sections,
+                // same code); this one matches no pass, so nothing is printed.
+                // A user's own -Rpass comes later on the line and wins.
+                if own.gen { compileFlags.append(locationTrackingFlag) }
                 if !own.gen { compileFlags += llvmOpt("-copier-gen=0") }
                 if own.sanitize { compileFlags += llvmOpt("-copier-san=1") }
                 if let n = own.minSize, own.gen { compileFlags += llvmOpt("-copier-min-size=" + n) }
@@ -201,6 +206,9 @@ public enum Planner {
         return .run(Command(executable: clangPath, argv: [clangPath] + clangArgs),
                     printCommands: own.printCommands)
     }
+
+    /// Turns on clang's location tracking (see its use above).
+    public static let locationTrackingFlag = "-Rpass=^copier-location-tracking$"
 
     /// -print-* queries answer and exit (except the two that are real flags).
     static func isPrintQuery(_ word: String, id: String) -> Bool {

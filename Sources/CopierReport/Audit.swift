@@ -37,8 +37,8 @@ public struct Audit: Sendable {
             default: events.append(r)
             }
         }
-        copies.sort(by: Audit.placeOrder)
-        events.sort(by: Audit.placeOrder)
+        copies = Audit.sortedByPlace(copies)
+        events = Audit.sortedByPlace(events)
         for (i, c) in copies.enumerated() where copyBySite[c.site] == nil { copyBySite[c.site] = i }
         for (i, e) in events.enumerated() { eventsBySite[e.site, default: []].append(i) }
         var s = Summary()
@@ -62,6 +62,13 @@ public struct Audit: Sendable {
     }
 
     static let kindRank: [RecordKind: Int] = [.module: 0, .copy: 1, .loopPipelined: 2, .csync: 3, .csyncRemoved: 4]
+
+    /// Sorts through indices: moving whole records (a dozen strings each)
+    /// around during the sort cost more than the comparisons.
+    static func sortedByPlace(_ rs: [Record]) -> [Record] {
+        let order = rs.indices.sorted { placeOrder(rs[$0], rs[$1]) }
+        return order.map { rs[$0] }
+    }
 
     static func placeOrder(_ a: Record, _ b: Record) -> Bool {
         if a.file != b.file { return a.file < b.file }

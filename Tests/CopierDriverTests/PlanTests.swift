@@ -6,8 +6,10 @@ final class PlanTests: XCTestCase {
     static let tc = Toolchain(clang: "/usr/lib/llvm-19/bin/clang", clangxx: "/usr/lib/llvm-19/bin/clang++",
                               libDir: "/opt/copier/lib", includeDir: "/opt/copier/include")
     static let I = ["-isystem", "/opt/copier/include"]
-    static let P = ["-fplugin=/opt/copier/lib/CopierPasses.so", "-fpass-plugin=/opt/copier/lib/CopierPasses.so",
-                    "-mllvm", "-copier-project-root=/proj"]
+    /// Plugin flags without CopierGen (sanitizer only), and with it.
+    static let P0 = ["-fplugin=/opt/copier/lib/CopierPasses.so", "-fpass-plugin=/opt/copier/lib/CopierPasses.so",
+                     "-mllvm", "-copier-project-root=/proj"]
+    static let P = P0 + ["-Rpass=^copier-location-tracking$"]
     static let L = ["-L/opt/copier/lib", "-Wl,-rpath,/opt/copier/lib", "-lcopier", "-pthread"]
     static let LS = ["-L/opt/copier/lib", "-Wl,-rpath,/opt/copier/lib", "-lcopier_san", "-pthread"]
 
@@ -56,9 +58,9 @@ final class PlanTests: XCTestCase {
             Case(name: ".S: preprocessed asm, include path only", args: ["-c", "x.S"], expect: I + ["-c", "x.S"]),
             Case(name: ".i: compiled, not preprocessed", args: ["-c", "a.i"], expect: P + ["-c", "a.i"]),
             Case(name: "mixed .c and .s: LLVM options to cc1 only", args: ["-c", "a.c", "b.s"],
-                 expect: I + P.prefix(2) + ["-Xclang", "-mllvm", "-Xclang", "-copier-project-root=/proj", "-c", "a.c", "b.s"]),
+                 expect: I + P.prefix(2) + ["-Xclang", "-mllvm", "-Xclang", "-copier-project-root=/proj", "-Rpass=^copier-location-tracking$", "-c", "a.c", "b.s"]),
             Case(name: "mixed .c and .S with -fsanitize=copier", args: ["-fsanitize=copier", "-c", "a.c", "b.S"],
-                 expect: I + P.prefix(2) + ["-Xclang", "-mllvm", "-Xclang", "-copier-project-root=/proj",
+                 expect: I + P.prefix(2) + ["-Xclang", "-mllvm", "-Xclang", "-copier-project-root=/proj", "-Rpass=^copier-location-tracking$",
                                             "-Xclang", "-mllvm", "-Xclang", "-copier-san=1", "-c", "a.c", "b.S"]),
             Case(name: "-x c stdin to -o -", args: ["-x", "c", "-", "-c", "-o", "-"], expect: I + P + ["-x", "c", "-", "-c", "-o", "-"]),
             Case(name: "-x c stdin -E", args: ["-x", "c", "-E", "-"], expect: I + ["-x", "c", "-E", "-"]),
@@ -132,9 +134,9 @@ final class PlanTests: XCTestCase {
             Case(name: "-fno-sanitize=copier,undefined keeps the rest", args: ["-fsanitize=copier,undefined", "-fno-sanitize=copier,undefined", "-c", "a.c"],
                  expect: I + P + ["-fsanitize=undefined", "-fno-sanitize=undefined", "-c", "a.c"]),
             Case(name: "-fsanitize=copier -fno-copier-gen", args: ["-fsanitize=copier", "-fno-copier-gen", "-c", "a.c"],
-                 expect: I + P + ["-mllvm", "-copier-gen=0", "-mllvm", "-copier-san=1", "-c", "a.c"]),
+                 expect: I + P0 + ["-mllvm", "-copier-gen=0", "-mllvm", "-copier-san=1", "-c", "a.c"]),
             Case(name: "-fsanitize=copier -fno-copier-gen drops min-size", args: ["-fsanitize=copier", "-fno-copier-gen", "-fcopier-min-size=8", "-c", "a.c"],
-                 expect: I + P + ["-mllvm", "-copier-gen=0", "-mllvm", "-copier-san=1", "-c", "a.c"]),
+                 expect: I + P0 + ["-mllvm", "-copier-gen=0", "-mllvm", "-copier-san=1", "-c", "a.c"]),
             Case(name: "-fno-sanitize=all turns ours off too", args: ["-fsanitize=copier,undefined", "-fno-sanitize=all", "a.o"],
                  expect: ["-fsanitize=undefined", "-fno-sanitize=all", "a.o"] + L),
             Case(name: "address after it was disabled", args: ["-fsanitize=address", "-fno-sanitize=address", "-fsanitize=copier", "-c", "a.c"],

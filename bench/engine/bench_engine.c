@@ -306,6 +306,13 @@ static void bench_breakeven(void) {
   free(S); free(D);
 }
 
+/* BENCH_ONLY=calls,breakeven,tput,pipeline,busy runs only the named parts
+ * (all when unset), for quick re-measurement of one mechanism. */
+static int want(const char *part) {
+  const char *only = getenv("BENCH_ONLY");
+  return !only || strstr(only, part) != NULL;
+}
+
 int main(int argc, char **argv) {
   const char *out = argc > 1 ? argv[1] : "engine.json";
   js = fopen(out, "w");
@@ -315,14 +322,17 @@ int main(int argc, char **argv) {
          "ratio");
   printf("(ratio: memcpy time / copier time; > 1 means copier is faster)\n");
   /* Default configuration (adaptive per site), except where noted. */
-  bench_calls();
+  if (want("calls")) bench_calls();
   consume_rounds = 1;
-  bench_breakeven();
-  bench_throughput("tput");
-  bench_pipeline("pipeline");
-  copier_configure("adaptive=0");
-  bench_pipeline("pipe-noad"); /* the raw mechanism, no per-site learning */
-  copier_configure("adaptive=1");
+  if (want("breakeven")) bench_breakeven();
+  if (want("tput")) bench_throughput("tput");
+  if (want("pipeline")) {
+    bench_pipeline("pipeline");
+    copier_configure("adaptive=0");
+    bench_pipeline("pipe-noad"); /* the raw mechanism, no per-site learning */
+    copier_configure("adaptive=1");
+  }
+  if (!want("busy")) goto done;
   /* the other core saturated by another process */
   pid_t hog = fork();
   if (hog == 0) { for (;;) __asm__ volatile(""); }
@@ -331,6 +341,7 @@ int main(int argc, char **argv) {
   bench_pipeline("pipe-busy");
   kill(hog, SIGKILL);
   waitpid(hog, NULL, 0);
+done:
   fprintf(js, "\n]\n");
   fclose(js);
   printf("JSON: %s\n", out);

@@ -163,7 +163,7 @@ struct node *cp_node_alloc(struct client *c, uint64_t nseg) {
   nd->helped = 0;
   nd->big = NULL;
   if (nseg > INLINE_SEGS) {
-    nd->big = malloc(DESCR_HDR + nseg);
+    nd->big = malloc(DESCR_BYTES(nseg, SEG_PAD));
     if (!nd->big) {
       nd->next = c->free;
       c->free = nd;
@@ -193,6 +193,14 @@ void cp_node_recycle(struct client *c, struct node *nd) {
       return;
     }
     s = expect;
+  }
+  if (s == NODE_STOLEN) {
+    /* Still in the ring: parked until a service thread pops and drops it. */
+    free(nd->big);
+    nd->big = NULL;
+    nd->next = c->zombies;
+    c->zombies = nd;
+    return;
   }
   if (s == NODE_RUNNING) {
     unsigned spins = 0;

@@ -138,6 +138,9 @@ void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n
   /* Reap once per 32 submissions while the list is long: each check of an
    * unfinished copy is a cache miss on a line the service thread writes. */
   bool reap = c->nactive >= 32 && (++c->reap_tick & 31) == 0;
+  if (!reap && !overlap(c->dlo, (size_t)(c->dhi - c->dlo), src, n) &&
+      !overlap(c->dlo, (size_t)(c->dhi - c->dlo), dst, n) && !overlap(c->slo, (size_t)(c->shi - c->slo), dst, n))
+    return;
   struct node **pp = &c->active;
   while (*pp) {
     struct node *nd = *pp;
@@ -202,6 +205,14 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
   STAT_ADD(&c->st, offloaded, 1);
   atomic_thread_fence(memory_order_seq_cst);
   if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) cp_wake_service();
+  /* The next node was last written by a service thread: ask for its lines
+   * now, so the next submission does not stall on those misses. */
+  struct node *nx = c->free;
+  if (nx) {
+    __builtin_prefetch(&nx->state, 1);
+    __builtin_prefetch(nx->inl, 1);
+    __builtin_prefetch(nx->inl + DESCR_HDR, 1);
+  }
 }
 
 /* force: 0 adaptive, 1 always offload. */
@@ -220,10 +231,17 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
               c->nactive >= cp_cfg.max_active))
     off = false;
   if (off && !force) off = cp_site_should_offload(site, n, &slot);
-  /* A sleeping copier costs the caller ~6 us to wake: copy small ones here. */
+  /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
+   * but only until wake_above bytes went inline that way; then wake it.
+   * (Without that a stream of mid-size copies never woke the copier.) */
   if (off && !force && n < cp_cfg.wake_above &&
-      atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0)
-    off = false;
+      atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) {
+    c->asleep_bytes += n;
+    if (c->asleep_bytes < cp_cfg.wake_above)
+      off = false;
+    else
+      c->asleep_bytes = 0;
+  }
   if (!off) {
     STAT_ADD(&c->st, inline_copies, 1);
     inline_copy(dst, src, n, move);
@@ -244,7 +262,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     if ((char *)dst > (const char *)src) fl |= DF_BACKWARD;
   }
   if (cp_cfg.nt_above && n >= cp_cfg.nt_above && !(fl & DF_ORDERED)) fl |= DF_NT;
-  cp_descr_setup(nd->d, dst, src, n, gran, fl);
+  cp_descr_setup(nd->d, dst, src, n, gran, fl, SEG_PAD);
   nd->d->ret = ret;
   nd->d->site = site;
   nd->site_slot = slot;

@@ -19,7 +19,7 @@ size_t copier_descr_size(size_t n, size_t gran) {
   cp_engine_init(); /* the default segment size comes from the configuration */
   if (!gran) gran = cp_cfg.segment;
   size_t nseg = n ? (n + gran - 1) / gran : 0;
-  return (DESCR_HDR + nseg + 7) & ~(size_t)7;
+  return (DESCR_BYTES(nseg, 1) + 7) & ~(size_t)7;
 }
 
 static struct node *find(struct client *c, const struct copier_descr *d, struct node ***link) {
@@ -82,7 +82,7 @@ copier_descr *_amemcpy(void *mem, void *dst, const void *src, size_t n, size_t g
     return NULL;
   }
   nd->d = d;
-  cp_descr_setup(d, dst, src, n, gran, fl);
+  cp_descr_setup(d, dst, src, n, gran, fl, 1);
   d->ret = ret;
   d->site = 0;
   nd->handler = handler;
@@ -132,7 +132,7 @@ void _csync(copier_descr *d, size_t off, size_t len) {
       uint64_t t0 = cp_now_ns();
       bool waited = false;
       for (uint64_t j = first; j <= last; j++)
-        if (atomic_load_explicit(&d->seg[j], memory_order_acquire) != SEG_DONE) waited = true;
+        if (atomic_load_explicit(SEG(d, j), memory_order_acquire) != SEG_DONE) waited = true;
       if (waited) {
         nd->waited = 1;
         cp_sync_segments(c, nd, first, last);
@@ -154,7 +154,7 @@ int _cdone(const copier_descr *d, size_t off, size_t len) {
   uint64_t first, last;
   if (!d || !seg_range(d, off, len, &first, &last)) return 1;
   for (uint64_t j = first; j <= last; j++)
-    if (atomic_load_explicit(&d->seg[j], memory_order_acquire) != SEG_DONE) return 0;
+    if (atomic_load_explicit(SEG(d, j), memory_order_acquire) != SEG_DONE) return 0;
   return 1;
 }
 
@@ -169,12 +169,12 @@ size_t copier_abort(copier_descr *d) {
   uint64_t dropped_segs = 0;
   for (uint64_t j = 0; j < d->nseg; j++) {
     uint8_t expect = SEG_PENDING;
-    if (atomic_compare_exchange_strong_explicit(&d->seg[j], &expect, SEG_CLAIMED, memory_order_acquire,
+    if (atomic_compare_exchange_strong_explicit(SEG(d, j), &expect, SEG_CLAIMED, memory_order_acquire,
                                                 memory_order_relaxed)) {
       uint64_t off = j * d->gran;
       dropped += (size_t)(d->n - off < d->gran ? d->n - off : d->gran);
       dropped_segs++;
-      atomic_store_explicit(&d->seg[j], SEG_DONE, memory_order_release);
+      atomic_store_explicit(SEG(d, j), SEG_DONE, memory_order_release);
       atomic_fetch_sub_explicit(&d->remaining, 1, memory_order_acq_rel);
     }
   }
@@ -222,7 +222,8 @@ copier_descr *shm_descr_bind(void *mem, size_t size) {
                     "must submit its copy with _amemcpy(..., COPIER_SHARED_F, ...) on this memory first\n", mem);
     return NULL;
   }
-  if (!d->gran || d->nseg != (d->n + d->gran - 1) / d->gran || size < DESCR_HDR + d->nseg) {
+  if (!d->gran || d->nseg != (d->n + d->gran - 1) / d->gran || (d->stride != 1 && d->stride != SEG_PAD) ||
+      size < DESCR_BYTES(d->nseg, d->stride)) {
     fprintf(stderr, "copier: shm_descr_bind: the descriptor at %p is corrupt or larger than the %zu bytes given\n",
             mem, size);
     return NULL;

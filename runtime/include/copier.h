@@ -9,9 +9,11 @@
  *
  * Rules for callers (Appendix A of the Copier paper):
  *   - csync a destination range before reading or writing it;
- *   - csync a source range before writing it;
- *   - csync (or csync_all) either buffer before freeing or reallocating it,
- *     or before handing it to code that does not follow these rules;
+ *   - before writing a source range, csync the destination range it is
+ *     copied to (csync waits for destinations; that frees their sources);
+ *   - csync the copy's destination (or csync_all) before freeing or
+ *     reallocating either buffer, or before handing either to code that does
+ *     not follow these rules;
  *   - csync_all before a destination becomes visible to another thread.
  */
 #ifndef COPIER_H

@@ -286,12 +286,20 @@ declare i32 @same(ptr, ptr, i32) memory(none) nounwind willreturn
 
 ; A call of a function defined here that may touch the buffer: known-call.
 ; A call of one that cannot (memory(none), willreturn) forces nothing.
+; With -copier-clone=0 the csync goes before the call (see interproc.ll for
+; the default, which hands the range to a clone).
+; RUN: %opt -passes=copier-gen,verify -copier-clone=0 -pass-remarks=copier -S %s 2>%t.rem2 | %FileCheck %s --check-prefix=NOCLONE
+; RUN: %FileCheck %s --check-prefix=NOCLONE-REM < %t.rem2
+; NOCLONE-LABEL: define i32 @known(
+; NOCLONE: call ptr @__copier_amemcpy_site(
+; NOCLONE-NEXT: %x = call i32 @helper_pure(i32 1)
+; NOCLONE-NEXT: call void @csync(ptr %d, i64 8192)
+; NOCLONE-NEXT: %y = call i32 @helper_reads(ptr %d)
+; NOCLONE-REM: known-call (call helper_reads)
 ; CHECK-LABEL: define i32 @known(
 ; CHECK: call ptr @__copier_amemcpy_site(
 ; CHECK-NEXT: %x = call i32 @helper_pure(i32 1)
-; CHECK-NEXT: call void @csync(ptr %d, i64 8192)
-; CHECK-NEXT: %y = call i32 @helper_reads(ptr %d)
-; REM: known-call (call helper_reads)
+; CHECK-NEXT: %y = call i32 @helper_reads.copier.0(ptr %d, ptr %d, ptr %s, i64 8192)
 define i32 @helper_reads(ptr %p) {
   %v = load i32, ptr %p
   ret i32 %v
@@ -328,4 +336,22 @@ define i32 @acquire(ptr noalias %d, ptr noalias %s, ptr noalias %flag) {
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
   %f = load atomic i32, ptr %flag acquire, align 4
   ret i32 %f
+}
+
+; A VLA is released by stackrestore, which alias analysis does not tie to
+; the buffer: the csync goes before it.
+; CHECK-LABEL: define void @vla(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %buf,
+; CHECK-NEXT: %x = call i32 @pure(i32 1)
+; CHECK-NEXT: call void @csync(ptr %buf, i64 %n)
+; CHECK-NEXT: call void @llvm.stackrestore.p0(ptr %sp)
+declare ptr @llvm.stacksave.p0()
+declare void @llvm.stackrestore.p0(ptr)
+define void @vla(ptr noalias %s, i64 %n) {
+  %sp = call ptr @llvm.stacksave.p0()
+  %buf = alloca i8, i64 %n
+  call void @llvm.memcpy.p0.p0.i64(ptr %buf, ptr %s, i64 %n, i1 false)
+  %x = call i32 @pure(i32 1)
+  call void @llvm.stackrestore.p0(ptr %sp)
+  ret void
 }

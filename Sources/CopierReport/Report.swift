@@ -1,4 +1,0 @@
-// Skeleton: the report library is implemented under issue 6.
-public enum CopierReport {
-    public static let schemaVersion = 1
-}
