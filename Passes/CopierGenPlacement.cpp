@@ -451,6 +451,14 @@ bool cloneable(const CallBase &CB, const Function &Caller) {
   for (const BasicBlock &BB : *Fn)
     if (BB.isEHPad() && !BB.isLandingPad())
       return false;
+  // A byval (inalloca, preallocated) argument is copied by the caller at the
+  // call itself, before any code of the clone runs: syncing "before the
+  // callee's first access" would be too late. Such calls get a csync.
+  for (unsigned I = 0, E = CB.arg_size(); I != E; ++I)
+    if (CB.isByValArgument(I) || CB.isInAllocaArgument(I) ||
+        CB.paramHasAttr(I, Attribute::Preallocated) ||
+        CB.paramHasAttr(I, Attribute::ByRef))
+      return false;
   return true;
 }
 

@@ -369,6 +369,9 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
 
   SmallVector<Access, 64> Accesses;
   SmallVector<MemIntrinsic *, 16> Intrinsics;
+  // byval (and inalloca/preallocated) arguments: code generation copies them
+  // at the call, outside the IR, so the read is checked as a range here.
+  SmallVector<std::pair<CallBase *, unsigned>, 4> ByValArgs;
   auto Add = [&](Instruction *I, Value *Ptr, Type *Ty, Align Al, bool W) {
     TypeSize TS = DL.getTypeStoreSize(Ty);
     if (TS.isScalable() || cannotBeInFlight(Ptr))
@@ -397,6 +400,12 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     }
     if (isa<CallBase>(I) && !isa<DbgInfoIntrinsic>(I))
       Checked.clear();
+    if (auto *CB = dyn_cast<CallBase>(&I))
+      for (unsigned A = 0, E = CB->arg_size(); A != E; ++A)
+        if ((CB->isByValArgument(A) || CB->isInAllocaArgument(A) ||
+             CB->paramHasAttr(A, Attribute::Preallocated)) &&
+            !cannotBeInFlight(CB->getArgOperand(A)))
+          ByValArgs.push_back({CB, A});
     if (I.hasMetadata(LLVMContext::MD_nosanitize))
       continue;
     if (auto *LI = dyn_cast<LoadInst>(&I); LI && !LI->isAtomic() &&
@@ -457,7 +466,20 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     instrument(A);
   for (MemIntrinsic *MI : Intrinsics)
     replaceIntrinsic(MI);
-  return !Accesses.empty() || !Intrinsics.empty();
+  for (auto [CB, A] : ByValArgs) {
+    Type *Ty = CB->getParamByValType(A);
+    if (!Ty)
+      Ty = CB->getParamInAllocaType(A);
+    if (!Ty)
+      Ty = CB->getParamPreallocatedType(A);
+    if (!Ty || !Ty->isSized())
+      continue;
+    IRBuilder<> B(CB);
+    B.CreateCall(LoadRangeFn,
+                 {CB->getArgOperand(A),
+                  ConstantInt::get(IntPtr, DL.getTypeAllocSize(Ty).getFixedValue())});
+  }
+  return !Accesses.empty() || !Intrinsics.empty() || !ByValArgs.empty();
 }
 
 } // namespace

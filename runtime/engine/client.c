@@ -161,6 +161,7 @@ struct node *cp_node_alloc(struct client *c, uint64_t nseg) {
   nd->waited = 0;
   nd->reported = 0;
   nd->helped = 0;
+  nd->wait_ns = 0;
   nd->big = NULL;
   if (nseg > INLINE_SEGS) {
     nd->big = malloc(DESCR_BYTES(nseg, SEG_PAD));

@@ -22,7 +22,7 @@ struct config cp_cfg = {
     .wake_above = 256 << 10,
     .ring = 4096,
     .max_active = 256,
-    .spin_us = 50,
+    .spin_us = 200,
     .nt_above = 0,
 };
 

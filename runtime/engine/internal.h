@@ -99,6 +99,7 @@ struct node {
   uint8_t waited;             /* a csync found it not done */
   uint8_t reported;
   uint64_t helped;            /* segments the client copied itself */
+  uint64_t wait_ns;           /* time its client's csyncs spent on it */
   struct copier_descr *big;   /* malloc'd descriptor for large copies */
   _Alignas(64) _Atomic int state; /* written by service threads */
   /* internal descriptor for copies of <= INLINE_SEGS segments */

@@ -8,10 +8,11 @@
  *   good (+1): the copy was done by a service thread before its submitter
  *              needed it (single segment: its csync did not wait; larger:
  *              the submitter copied fewer than half of its segments);
- *   bad  (-2): the submitter waited or did the copy itself anyway.
+ *   bad  (-2): the submitter waited or did the copy itself anyway, or its
+ *              csyncs spent longer on it than copying it would have.
  * A site offloads while its score is >= 0; below that it copies inline and
- * offloads one call in 16 as a probe, so a site whose behaviour changes is
- * re-learnt. Copies of 32 MiB (the LLC size) and more always offload: they
+ * offloads one call in 16 as a probe (1 in 64 once the score is at its
+ * floor), so a site whose behaviour changes is re-learnt. Copies of 32 MiB (the LLC size) and more always offload: they
  * are DRAM-bound, and a waiting csync helps, so even an immediate consumer
  * gets two cores copying (measured 1.1x memcpy at 64 MiB).
  * The table is a fixed open-addressed array; when it is full, unknown sites
@@ -58,8 +59,11 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot) {
     *slot = (int16_t)idx;
     uint32_t calls = atomic_load_explicit(&s->calls, memory_order_relaxed) + 1;
     atomic_store_explicit(&s->calls, calls, memory_order_relaxed);
-    if (atomic_load_explicit(&s->score, memory_order_relaxed) >= 0) return 1;
-    return (calls & 15) == 0;
+    int32_t score = atomic_load_explicit(&s->score, memory_order_relaxed);
+    if (score >= 0) return 1;
+    /* A probe of a site that keeps losing costs its caller (on a loaded
+     * machine it may wait for a descheduled copier): probe it less often. */
+    return (calls & (score <= SCORE_MIN ? 63 : 15)) == 0;
   }
   return 1;
 }

@@ -200,6 +200,62 @@ static int t_adaptive(void) {
   return 0;
 }
 
+/* Immediate and partial csyncs of copies the service may not have started
+ * (the client takes the whole copy, or claims just its range): the bytes
+ * are right and every segment is copied exactly once, by someone. */
+static int t_steal(void) {
+  size_t n = 1 << 20, seg = 64 << 10;
+  char *s = big(n, 15), *d = calloc(1, n), *ref = big(n, 16);
+  struct copier_stats a, b;
+  csync_all();
+  copier_get_stats(&a);
+  int iters = 300;
+  for (int i = 0; i < iters; i++) {
+    char *src = (i & 1) ? s : ref;
+    amemcpy(d, src, n);
+    if (i % 3 == 1) { /* partial first: a middle segment, then the rest */
+      csync(d + n / 2, 100);
+      if (memcmp(d + n / 2, src + n / 2, 100) != 0) CHECK(!"partial csync returned early");
+    }
+    csync(d, n);
+    if (memcmp(d, src, n) != 0) CHECK(!"immediate csync returned wrong bytes");
+  }
+  csync_all();
+  copier_get_stats(&b);
+  uint64_t segs = (b.segments_helped - a.segments_helped) + (b.segments_service - a.segments_service);
+  printf("     steal: segments by csync %llu, by service %llu (expected total %llu)\n",
+         (unsigned long long)(b.segments_helped - a.segments_helped),
+         (unsigned long long)(b.segments_service - a.segments_service), (unsigned long long)(iters * (n / seg)));
+  CHECK(segs == iters * (n / seg));
+  free(s), free(d), free(ref);
+  return 0;
+}
+
+/* A stream of mid-size copies (below wake_above) while the copier sleeps
+ * runs inline only until wake_above bytes went that way; then one copy
+ * wakes the copier (before, such a stream never woke it). */
+static int t_sleep_stream(void) {
+  size_t n = 64 << 10;
+  int k = 32;
+  char *s = big(n * k, 17), *d = calloc(1, n * k);
+  struct copier_stats a, b;
+  csync_all();
+  usleep(20000); /* far past spin_us: the copier is asleep */
+  copier_get_stats(&a);
+  for (int i = 0; i < k; i++) amemcpy(d + (size_t)i * n, s + (size_t)i * n, n);
+  csync_all();
+  copier_get_stats(&b);
+  CHECK(memcmp(d, s, n * k) == 0);
+  /* (Whether the first ones ran inline depends on the copier having been
+   * scheduled to fall asleep, which a loaded machine does not guarantee.) */
+  printf("     sleep_stream: %llu inline, %llu offloaded\n", (unsigned long long)(b.inline_copies - a.inline_copies),
+         (unsigned long long)(b.offloaded - a.offloaded));
+  CHECK(b.offloaded > a.offloaded);
+  copier_configure("wake_above=256k"); /* back to the default */
+  free(s), free(d);
+  return 0;
+}
+
 /* The service thread keeps being woken after it goes to sleep: copies
  * left alone long enough are done by it, not by their csync. (A lost
  * wake-up leaves every copy to its csync: correct, but no offload.) */
@@ -429,7 +485,7 @@ int main(int argc, char **argv) {
   struct { const char *name; int (*fn)(void); } tests[] = {
       {"small", t_small}, {"basic", t_basic}, {"chain", t_chain}, {"move", t_move}, {"src", t_src},
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
-      {"wakeups", t_wakeups}, {"config", t_config}, {"exit", t_exit}, {"fork", t_fork}, {"fault", t_fault}, {"null", t_null},
+      {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream}, {"config", t_config}, {"exit", t_exit}, {"fork", t_fork}, {"fault", t_fault}, {"null", t_null},
       {"bad_options", t_bad_options}, {"stats", t_stats}, {"shm", t_shm},
   };
   for (unsigned i = 0; i < sizeof tests / sizeof *tests; i++) {
