@@ -19,6 +19,8 @@
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
+#include <map>
+
 #include <set>
 
 using namespace llvm;
@@ -81,7 +83,7 @@ bool coversLen(Value *Y, Value *X) {
 }
 
 struct FunctionRun;
-using CloneMap = DenseMap<Function *, Function *>;
+using CloneMap = std::map<std::pair<Function *, uint64_t>, Function *>;
 
 struct FunctionRun {
   Function &F;
@@ -129,11 +131,14 @@ struct FunctionRun {
   }
 
   /// A clone: its range (the last three arguments) is in flight at entry.
-  void runClone() {
+  void runClone(uint64_t DisjointMask) {
     CopySite S;
     S.Virtual = true;
     S.Convert = true;
     unsigned N = F.arg_size();
+    for (unsigned A = 0; A + 3 < N && A < 64; ++A)
+      if (DisjointMask & (uint64_t(1) << A))
+        S.DisjointArgs.push_back(F.getArg(A));
     S.Dst = F.getArg(N - 3);
     S.Src = F.getArg(N - 2);
     S.Len = F.getArg(N - 1);
@@ -160,8 +165,10 @@ struct FunctionRun {
 
   /// f.copier.0: f with the in-flight range (dst, src, n) as extra
   /// arguments; its own walk syncs before its first access and its returns.
-  Function *cloneOf(Function *Callee) {
-    auto It = Clones.find(Callee);
+  /// One clone per callee and mask of arguments its callers proved
+  /// disjoint from the range: f.copier.<mask>.
+  Function *cloneOf(Function *Callee, uint64_t DisjointMask) {
+    auto It = Clones.find({Callee, DisjointMask});
     if (It != Clones.end())
       return It->second;
     LLVMContext &C = M.getContext();
@@ -172,7 +179,9 @@ struct FunctionRun {
     auto *FT = FunctionType::get(Callee->getReturnType(), Params, false);
     Function *NF = Function::Create(FT, GlobalValue::InternalLinkage,
                                     Callee->getAddressSpace(),
-                                    Callee->getName() + ".copier.0", &M);
+                                    Callee->getName() + ".copier." +
+                                        Twine(DisjointMask),
+                                    &M);
     ValueToValueMapTy VMap;
     for (unsigned I = 0; I < Callee->arg_size(); ++I) {
       VMap[Callee->getArg(I)] = NF->getArg(I);
@@ -192,9 +201,9 @@ struct FunctionRun {
     NF->removeFnAttr(Attribute::Memory);
     NF->removeFnAttr(Attribute::NoSync);
     NF->removeFnAttr(Attribute::Speculatable);
-    Clones[Callee] = NF;
+    Clones[{Callee, DisjointMask}] = NF;
     FunctionRun Sub{*NF, FAM, Rep, RT, M, Clones};
-    Sub.runClone();
+    Sub.runClone(DisjointMask);
     return NF;
   }
 
@@ -264,7 +273,7 @@ struct FunctionRun {
         continue;
       auto *CI = cast<CallInst>(P.At);
       Function *Callee = CI->getCalledFunction();
-      Function *NF = cloneOf(Callee);
+      Function *NF = cloneOf(Callee, P.DisjointMask);
       CopySite &S = Sites[P.Site];
       IRBuilder<> B(CI);
       SmallVector<Value *, 8> Args(CI->args());

@@ -98,6 +98,9 @@ struct CopySite {
   std::string DstName, SrcName;
   llvm::Instruction *Rewritten = nullptr; // the __copier_amemcpy_site call
   bool Virtual = false; // the in-flight range a clone receives (no copy)
+  /// In a clone: arguments every caller proved disjoint from the range
+  /// (alias analysis there), so accesses based on them cannot touch it.
+  llvm::SmallVector<const llvm::Value *, 4> DisjointArgs;
 };
 
 /// Where one csync for one copy goes, decided on the unchanged IR.
@@ -113,6 +116,7 @@ struct Plan {
   bool Hoisted = false; // moved out of a loop that needs no per-iteration sync
   const llvm::Loop *L = nullptr; // LoopGuard: the pipelined loop
   uint64_t AccessSize = 0;       // LoopGuard
+  uint64_t DisjointMask = 0;     // CloneCall: pointer args disjoint from the range
 };
 
 /// A csync that now exists in the IR, with what the records say about it.

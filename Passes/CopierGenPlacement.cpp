@@ -221,6 +221,10 @@ struct Walker {
                                               : Reason::AtomicAccess;
       return Effect::Force;
     }
+    if (!S.DisjointArgs.empty())
+      if (const Value *Ptr = getLoadStorePointerOperand(&I))
+        if (is_contained(S.DisjointArgs, getUnderlyingObject(Ptr)))
+          return Effect::None; // every caller proved it apart from the range
     ModRefInfo MRD = Ctx.AA.getModRefInfo(&I, S.DstLoc);
     ModRefInfo MRS = Ctx.AA.getModRefInfo(&I, S.SrcLoc);
     if (!isModOrRefSet(MRD) && !isModSet(MRS))
@@ -234,6 +238,23 @@ struct Walker {
     else
       R = Reason::WriteSrc;
     return Effect::Force;
+  }
+
+  /// Pointer arguments of a hand-off call whose whole object (any offset)
+  /// alias analysis proves apart from both ranges here: the clone for this
+  /// mask may skip accesses based on them. At most 64 arguments.
+  uint64_t disjointArgs(const CallBase &CB) {
+    uint64_t Mask = 0;
+    for (unsigned A = 0, E = std::min(CB.arg_size(), 64u); A != E; ++A) {
+      const Value *V = CB.getArgOperand(A);
+      if (!V->getType()->isPointerTy())
+        continue;
+      MemoryLocation Whole = MemoryLocation::getBeforeOrAfter(V);
+      if (Ctx.AA.alias(Whole, S.DstLoc) == AliasResult::NoAlias &&
+          Ctx.AA.alias(Whole, S.SrcLoc) == AliasResult::NoAlias)
+        Mask |= uint64_t(1) << A;
+    }
+    return Mask;
   }
 
   /// The csync needs dst and n, and the AA queries need dst/src/n to keep
@@ -309,6 +330,7 @@ struct Walker {
         // returns: nothing of this copy is in flight after the call.
         addBefore(I, R);
         Plans.back().K = Plan::CloneCall;
+        Plans.back().DisjointMask = disjointArgs(cast<CallBase>(I));
         return false;
       }
       if (E == Effect::Force) {

@@ -78,3 +78,12 @@ stress-engine: $(RT_TEST_OBJ)/test_model $(RT_TEST_OBJ)/test_model_tsan $(RT_TES
 bench-engine: $(BUILD)/bin/bench-engine
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/bin/bench-engine $(BUILD)/bench/engine.json
+
+# bench-engine-runs: BENCH_RUNS (default 3) runs, then the per-row medians
+# with the load averages and round trips they ran at.
+BENCH_RUNS ?= 3
+.PHONY: bench-engine-runs
+bench-engine-runs: $(BUILD)/bin/bench-engine
+	@mkdir -p $(BUILD)/bench
+	@for i in $$(seq 1 $(BENCH_RUNS)); do $(BUILD)/bin/bench-engine $(BUILD)/bench/engine-run$$i.json > $(BUILD)/bench/engine-run$$i.txt || exit 1; echo "run $$i done (load $$(cut -d' ' -f1 /proc/loadavg))"; done
+	@python3 bench/engine/summarize.py $$(for i in $$(seq 1 $(BENCH_RUNS)); do echo $(BUILD)/bench/engine-run$$i.json; done) | tee $(BUILD)/bench/engine-summary.txt

@@ -61,7 +61,7 @@ public struct Audit: Sendable {
         summary = s
     }
 
-    static let kindRank: [RecordKind: Int] = [.module: 0, .copy: 1, .loopPipelined: 2, .csync: 3, .csyncRemoved: 4]
+    static let kindRank: [RecordKind: Int] = [.module: 0, .copy: 1, .loopPipelined: 2, .handoff: 3, .csync: 4, .csyncRemoved: 5]
 
     /// Sorts through indices: moving whole records (a dozen strings each)
     /// around during the sort cost more than the comparisons.
@@ -112,6 +112,8 @@ public struct Audit: Sendable {
             return "csync of \(copyLabel(r)) removed as redundant\(by)\(r.reason.isEmpty ? "" : " (\(r.reason))")"
         case .loopPipelined:
             return "loop pipelined over \(copyLabel(r)): one csync per \(r.segment)-byte segment"
+        case .handoff:
+            return "\(copyLabel(r)) stays in flight into \(r.callee): calls \(r.clone), which syncs before its own first access"
         case .module:
             return "module \(r.file)"
         }

@@ -25,6 +25,7 @@ public enum RecordKind: String, Sendable, CaseIterable {
     case csync
     case csyncRemoved = "csync-removed"
     case loopPipelined = "loop-pipelined"
+    case handoff
 }
 
 /// Where a record came from: the file given or found, the archive member
@@ -63,6 +64,9 @@ public struct Record: Sendable {
     public var by: Position? = nil
     // loop-pipelined
     public var segment = 0
+    // handoff: the copy stays in flight into `callee`, through its clone
+    public var callee = ""
+    public var clone = ""
     // module
     public var producer = ""
     public var minSize = 0
@@ -79,7 +83,8 @@ public struct Record: Sendable {
         RecordIdentity(kind: kind, file: file, line: line, col: col, function: function,
                        inlinedAt: inlinedAt, site: site, op: op, size: size, converted: converted,
                        reason: reason, detail: detail, dst: dst, src: src, forcedBy: forcedBy,
-                       range: range, hoisted: hoisted, by: by, segment: segment, producer: producer, minSize: minSize)
+                       range: range, hoisted: hoisted, by: by, segment: segment, callee: callee, clone: clone,
+                       producer: producer, minSize: minSize)
     }
 }
 
@@ -90,6 +95,7 @@ struct RecordIdentity: Hashable {
     var site: String, op: String, size: Int?, converted: Bool
     var reason: String, detail: String, dst: String, src: String
     var forcedBy: String, range: String, hoisted: Bool, by: Position?, segment: Int
+    var callee: String, clone: String
     var producer: String, minSize: Int
 }
 
@@ -119,7 +125,7 @@ public enum RecordParser {
         }
         let kindName = try str(o, "kind")
         guard let k = RecordKind(rawValue: kindName) else {
-            throw RecordError(message: "unknown record kind \"\(kindName)\" (expected module, copy, csync, csync-removed or loop-pipelined)")
+            throw RecordError(message: "unknown record kind \"\(kindName)\" (expected module, copy, csync, csync-removed, loop-pipelined or handoff)")
         }
         var r = Record(kind: k)
         r.file = try str(o, "file")
@@ -171,6 +177,8 @@ public enum RecordParser {
             }
         case .loopPipelined:
             r.segment = try optInt(o, "segment") ?? 0
+        case .handoff:
+            r.callee = try str(o, "callee"); r.clone = try str(o, "clone")
         case .module:
             break
         }

@@ -122,6 +122,7 @@ public struct HTMLRenderer {
         case .csync: (cls, tag) = ("csync", "csync")
         case .csyncRemoved: (cls, tag) = ("removed", "csync removed")
         case .loopPipelined: (cls, tag) = ("loop", "pipelined loop")
+        case .handoff: (cls, tag) = ("loop", "handoff")
         case .module: (cls, tag) = ("", "module")
         }
         var body = HTMLRenderer.esc(audit.describe(r))

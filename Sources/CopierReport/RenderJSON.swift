@@ -19,6 +19,7 @@ public enum JSONRenderer {
             fields.append(("csyncs", .array(evs.filter { $0.kind == .csync }.map(csync))))
             fields.append(("removed_csyncs", .array(evs.filter { $0.kind == .csyncRemoved }.map(removed))))
             fields.append(("pipelined_loops", .array(evs.filter { $0.kind == .loopPipelined }.map(loop))))
+            fields.append(("handoffs", .array(evs.filter { $0.kind == .handoff }.map(handoff))))
             copies.append(.object(fields))
         }
         let unattached: [JSON] = audit.events.filter { audit.copyBySite[$0.site] == nil }.map { e in
@@ -26,6 +27,7 @@ public enum JSONRenderer {
             switch e.kind {
             case .csync: if case .object(let f) = csync(e) { o += f }
             case .csyncRemoved: if case .object(let f) = removed(e) { o += f }
+            case .handoff: if case .object(let f) = handoff(e) { o += f }
             default: if case .object(let f) = loop(e) { o += f }
             }
             return .object(o)
@@ -81,4 +83,7 @@ public enum JSONRenderer {
     }
 
     static func loop(_ e: Record) -> JSON { .object(location(e) + [("segment", .int(e.segment))]) }
+    static func handoff(_ e: Record) -> JSON {
+        .object(location(e) + [("callee", .string(e.callee)), ("clone", .string(e.clone))])
+    }
 }

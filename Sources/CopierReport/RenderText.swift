@@ -35,6 +35,7 @@ public struct TextRenderer {
             case .csync: return ("csync", "36")
             case .csyncRemoved: return ("removed", "35")
             case .loopPipelined: return ("pipelined", "34")
+            case .handoff: return ("handoff", "34")
             case .module: return ("module", "0")
             }
         }()

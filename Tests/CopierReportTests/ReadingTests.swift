@@ -33,6 +33,27 @@ final class ReadingTests: XCTestCase {
         XCTAssertEqual(recs.first { $0.kind == .loopPipelined }?.segment, 4096)
     }
 
+    /// A copy handed to a clone of a called function: the handoff record is
+    /// read, attached to its copy, and rendered in text and JSON.
+    func testHandoffRecord() throws {
+        let d = Fixtures.tempDir("handoff")
+        let lines = [
+            #"{"v":1,"kind":"copy","file":"h.c","line":4,"col":3,"func":"main","inlined_at":[],"site":"00000000000000c1","op":"memcpy","size":null,"converted":true,"reason":"converted","dst":"buf","src":"in"}"#,
+            #"{"v":1,"kind":"handoff","file":"h.c","line":5,"col":3,"func":"main","inlined_at":[],"site":"00000000000000c1","callee":"parse","clone":"parse.copier.4"}"#,
+        ]
+        let o = try Fixtures.object(lines.joined(separator: "\n") + "\n", in: d, name: "h")
+        let r = Loader.load([o])
+        XCTAssertEqual(r.diagnostics, [])
+        let h = try XCTUnwrap(r.records.first { $0.kind == .handoff })
+        XCTAssertEqual(h.callee, "parse"); XCTAssertEqual(h.clone, "parse.copier.4"); XCTAssertEqual(h.line, 5)
+        let audit = Audit(records: r.records)
+        XCTAssertEqual(audit.events(of: "00000000000000c1").map(\.kind), [.handoff])
+        XCTAssertTrue(audit.describe(h).contains("stays in flight into parse: calls parse.copier.4"))
+        let json = JSONRenderer.render(audit, load: r)
+        XCTAssertTrue(json.contains(#""handoffs":[{"file":"h.c","line":5"#) || json.contains(#""clone": "parse.copier.4""#) ||
+                      json.contains(#""clone":"parse.copier.4""#), json)
+    }
+
     /// Linking concatenates the sections of all objects (with alignment
     /// padding); strip and --gc-sections keep them.
     func testExecutableSharedLibraryAndStrip() throws {
