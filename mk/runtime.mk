@@ -3,7 +3,7 @@
 # public header. Built with clang-19 and never instrumented.
 RT_OBJ      := $(BUILD)/obj/runtime
 RT_CFLAGS   := -O2 -g -fPIC -pthread -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
-               -fno-sanitize=all -fno-builtin-malloc -Iruntime/include -Iruntime
+               -fno-sanitize=all -fno-builtin-malloc -fno-omit-frame-pointer -Iruntime/include -Iruntime
 ENGINE_SRCS := $(wildcard runtime/engine/*.c)
 SAN_SRCS    := $(wildcard runtime/sanitizer/*.c)
 ENGINE_OBJS := $(patsubst runtime/%.c,$(RT_OBJ)/%.o,$(ENGINE_SRCS))

@@ -179,7 +179,8 @@ def main():
     ap.add_argument("--bench-repeats", type=int, default=5)
     ap.add_argument("--no-bench", action="store_true")
     ap.add_argument("--bench-only", action="store_true",
-                    help="rerun only the benchmarks on the trees of OUT/results.json, no rebuild")
+                    help="rerun only the benchmarks (and the sites column) on the trees of "
+                         "OUT/results.json, no rebuild; with --no-bench only the sites column")
     ap.add_argument("--timeout", type=int, default=1800, help="per configure/build command, s")
     ap.add_argument("--test-timeout", type=int, default=900, help="per test command, s")
     args = ap.parse_args()
@@ -232,7 +233,7 @@ def main():
                 if m.get("built") and mode != base:  # the audit reader may be newer too
                     m["converted"] = audit.converted_sites(os.path.join(copier_bindir, "copier"),
                                                            os.path.dirname(m["logs"]))
-                if m.get("built") and recipe.get("bench"):
+                if m.get("built") and recipe.get("bench") and not args.no_bench:
                     env = mode_env(cfg, mode, recipe, os.path.join(os.path.dirname(m["logs"]), "san"),
                                    m["cwd"])
                     bench_jobs.setdefault(pkg, []).extend((mode, b, m["cwd"], env, subst)

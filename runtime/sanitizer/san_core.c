@@ -268,7 +268,7 @@ static void on_submit(void *dst, const void *src, size_t n, enum copier_copy_kin
   c->n = n;
   c->kind = kind;
   c->tid = san_tid();
-  c->nframes = san_capture_stack(c->frames, SAN_MAX_FRAMES);
+  c->nframes = san_capture_stack_fast(c->frames, SAN_MAX_FRAMES);
   pthread_mutex_lock(&table_lock);
   if (!shadow_ready) map_shadow();
   c->refs = 1; /* held while both intervals are pushed */

@@ -74,6 +74,7 @@ void san_forget(uintptr_t addr, size_t size);
 void san_report(enum san_kind kind, uintptr_t addr, size_t size, int is_write,
                 const void *pc, const char *fn, const struct san_hit *hit);
 int san_capture_stack(void **frames, int max);
+int san_capture_stack_fast(void **frames, int max); /* frame pointers: per copy */
 
 /* Raw output that never goes through our interceptors. */
 void san_write_fd(int fd, const char *s, size_t n);
