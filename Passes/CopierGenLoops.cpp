@@ -82,11 +82,13 @@ std::vector<CallInst *> emitSegmentGuards(ArrayRef<const Plan *> Guards,
     Sync->setDebugLoc(Ld->getDebugLoc() ? Ld->getDebugLoc() : S.DL);
     Parts.push_back({Ld, ThenT->getParent(), Lo2, Sync, G->AccessSize});
   }
-  // lo = UINT64_MAX (nothing synced) on every entry into the loop, so the
-  // window never outlives one run of it.
+  // lo = 2^64 - 1 - SEG (nothing synced) on every entry into the loop, so
+  // the window never outlives one run of it. With the one-compare test below
+  // that start value makes every user-space address miss the window: only
+  // addresses in the top SEG+1 bytes (kernel space) would not.
   SSAUpdater SSA;
   SSA.Initialize(I64, "copier.lo");
-  Constant *Fresh = ConstantInt::get(I64, ~0ULL);
+  Constant *Fresh = ConstantInt::get(I64, ~0ULL - SegmentBytes);
   for (BasicBlock *P : predecessors(L->getHeader()))
     if (!L->contains(P))
       SSA.AddAvailableValue(P, Fresh);
@@ -107,11 +109,12 @@ std::vector<CallInst *> emitSegmentGuards(ArrayRef<const Plan *> Guards,
     IRBuilder<> B(Br);
     Value *Addr =
         B.CreatePtrToInt(P.Ld->getPointerOperand(), I64, "copier.addr");
-    Value *Below = B.CreateICmpULT(Addr, Lo);
-    Value *End = B.CreateAdd(Addr, ConstantInt::get(I64, P.Size));
-    Value *Limit = B.CreateAdd(Lo, ConstantInt::get(I64, SegmentBytes));
-    Value *Above = B.CreateICmpUGT(End, Limit);
-    Br->setCondition(B.CreateOr(Below, Above, "copier.seg"));
+    // [addr, addr+size) inside [lo, lo+SEG)  <=>  addr - lo <= SEG - size
+    // (unsigned: addr < lo wraps to a huge difference). One subtraction and
+    // one compare per load: this runs in the consumer's innermost loop.
+    Value *Off = B.CreateSub(Addr, Lo, "copier.off");
+    Br->setCondition(B.CreateICmpUGT(
+        Off, ConstantInt::get(I64, SegmentBytes - P.Size), "copier.seg"));
     P.Lo2->addIncoming(Lo, Head);
     P.Lo2->addIncoming(Addr, P.Then);
     Out.push_back(P.Sync);

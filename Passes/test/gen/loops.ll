@@ -10,12 +10,12 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 ; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 %n,
 ; CHECK-NOT: call void @csync
 ; CHECK: loop:
-; CHECK: [[LO:%[a-z.0-9]+]] = phi i64 [ -1, %entry ], [ [[LO2:%[a-z.0-9]+]], %{{[0-9]+}} ]
+; The window starts above every user address (2^64 - 1 - 65536), and one
+; compare tests both ends: addr - lo > 65536 - size.
+; CHECK: [[LO:%[a-z.0-9]+]] = phi i64 [ -65537, %entry ], [ [[LO2:%[a-z.0-9]+]], %{{[0-9]+}} ]
 ; CHECK: [[A:%[a-z.0-9]+]] = ptrtoint ptr %p to i64
-; CHECK: icmp ult i64 [[A]], [[LO]]
-; CHECK: [[END:%[a-z.0-9]+]] = add i64 [[A]], 1
-; CHECK: [[LIM:%[a-z.0-9]+]] = add i64 [[LO]], 65536
-; CHECK: icmp ugt i64 [[END]], [[LIM]]
+; CHECK: [[OFF:%[a-z.0-9]+]] = sub i64 [[A]], [[LO]]
+; CHECK: icmp ugt i64 [[OFF]], 65535
 ; CHECK: call void @csync(ptr %p, i64 65536)
 ; CHECK: [[LO2]] = phi i64 [ [[LO]], %body ], [ [[A]], %{{[0-9]+}} ]
 ; CHECK-NEXT: %v = load i8, ptr %p
@@ -140,8 +140,8 @@ exit:
 ; the header, each load checks its own bytes.
 ; CHECK-LABEL: define i64 @two_loads(
 ; CHECK: loop:
-; CHECK-NEXT: [[W:%[a-z.0-9]+]] = phi i64 [ -1, %entry ]
-; CHECK-NOT: phi i64 [ -1
+; CHECK-NEXT: [[W:%[a-z.0-9]+]] = phi i64 [ -65537, %entry ]
+; CHECK-NOT: phi i64 [ -65537
 ; CHECK: call void @csync(ptr %p, i64 65536)
 ; CHECK: %v = load i64, ptr %p
 ; CHECK: call void @csync(ptr %q, i64 65536)
