@@ -309,15 +309,14 @@ struct FunctionRun {
       if (!PL.HeaderDL)
         PL.HeaderDL = First.ForcedDL;
       Pipes.push_back(PL);
-      std::vector<CallInst *> Calls =
-          emitSegmentGuards(Gs, Sites[Key.first], *RT, DT, LI);
-      for (unsigned K = 0; K < Calls.size(); ++K) {
+      for (auto [Call, G] :
+           emitSegmentGuards(Gs, Sites[Key.first], *RT, DT, LI)) {
         Inserted X;
-        X.Call = Calls[K];
+        X.Call = Call;
         X.Site = Key.first;
-        X.R = Gs[K]->R;
-        X.ForcedBy = Gs[K]->ForcedBy;
-        X.ForcedDL = Gs[K]->ForcedDL;
+        X.R = G->R;
+        X.ForcedBy = G->ForcedBy;
+        X.ForcedDL = G->ForcedDL;
         X.Segment = true;
         Ins.push_back(std::move(X));
       }

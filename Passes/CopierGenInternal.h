@@ -184,7 +184,9 @@ bool canPipeline(PlacementContext &Ctx, const CopySite &S, const llvm::Loop &L,
                  llvm::ArrayRef<llvm::Instruction *> Interfering);
 /// Emits the guarded per-segment csyncs before the loads of one copy in one
 /// loop (all Guards share Site and L).
-std::vector<llvm::CallInst *>
+/// Returns each segment csync with the plan of the load it guards (loads off
+/// one base in one block share one guard: fewer csyncs than plans).
+std::vector<std::pair<llvm::CallInst *, const Plan *>>
 emitSegmentGuards(llvm::ArrayRef<const Plan *> Guards, const CopySite &S,
                   const Runtime &RT, llvm::DominatorTree &DT,
                   llvm::LoopInfo &LI);

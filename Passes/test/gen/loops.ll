@@ -136,16 +136,18 @@ exit:
   ret void
 }
 
-; Two loads of the destination per iteration share one window: one phi in
-; the header, each load checks its own bytes.
+; Two loads of the destination per iteration off one base (%p, %p+8) in one
+; block share one guard of their 16-byte union, before the first of them:
+; one phi in the header, one check per iteration.
 ; CHECK-LABEL: define i64 @two_loads(
 ; CHECK: loop:
 ; CHECK-NEXT: [[W:%[a-z.0-9]+]] = phi i64 [ -65537, %entry ]
 ; CHECK-NOT: phi i64 [ -65537
+; CHECK: icmp ugt i64 %{{[a-z.0-9]+}}, 65520
 ; CHECK: call void @csync(ptr %p, i64 65536)
+; CHECK-NOT: call void @csync
 ; CHECK: %v = load i64, ptr %p
-; CHECK: call void @csync(ptr %q, i64 65536)
-; CHECK: %w = load i64, ptr %q
+; CHECK-NEXT: %w = load i64, ptr %q
 ; CHECK: exit:
 ; CHECK-NEXT: call void @csync(ptr %d, i64 %n)
 define i64 @two_loads(ptr noalias %d, ptr noalias %s, i64 %n) {
@@ -159,6 +161,35 @@ loop:
   %q = getelementptr inbounds i8, ptr %p, i64 8
   %v = load i64, ptr %p
   %w = load i64, ptr %q
+  %acc1 = add i64 %acc, %v
+  %acc2 = add i64 %acc1, %w
+  %i1 = add nuw i64 %i, 16
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i64 %acc2
+}
+
+; The union starts below the first load in block order (%q = %p+8 is read
+; before %p): the guard, before %q, covers [%p, %p+16) through a new pointer.
+; CHECK-LABEL: define i64 @reversed_loads(
+; CHECK: [[G:%copier.grp[0-9]*]] = getelementptr i8, ptr %p, i64 0
+; CHECK: icmp ugt i64 %{{[a-z.0-9]+}}, 65520
+; CHECK: call void @csync(ptr [[G]], i64 65536)
+; CHECK-NOT: call void @csync
+; CHECK: %w = load i64, ptr %q
+; CHECK-NEXT: %v = load i64, ptr %p
+define i64 @reversed_loads(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi i64 [ 0, %entry ], [ %acc2, %loop ]
+  %p = getelementptr inbounds i8, ptr %d, i64 %i
+  %q = getelementptr inbounds i8, ptr %p, i64 8
+  %w = load i64, ptr %q
+  %v = load i64, ptr %p
   %acc1 = add i64 %acc, %v
   %acc2 = add i64 %acc1, %w
   %i1 = add nuw i64 %i, 16
