@@ -55,7 +55,7 @@ $(RT_TEST_OBJ)/test_model: runtime/tests/test_model.c $(BUILD)/lib/libcopier.a
 $(RT_TEST_OBJ)/test_model_tsan: runtime/tests/test_model.c $(ENGINE_SRCS_ALL)
 	@mkdir -p $(dir $@)
 	$(CLANG19) -O1 -g -fsanitize=thread -pthread -std=gnu11 -Iruntime/include -Iruntime $(ENGINE_SRCS) $< -o $@
-$(BUILD)/bin/bench-engine: bench/engine/bench_engine.c $(BUILD)/lib/libcopier.a
+$(BUILD)/obj/bench/bench-engine: bench/engine/bench_engine.c $(BUILD)/lib/libcopier.a
 	@mkdir -p $(dir $@)
 	$(CLANG19) -O2 -g -pthread -std=gnu11 -Iruntime/include $< $(BUILD)/lib/libcopier.a -lm -o $@
 
@@ -75,15 +75,15 @@ stress-engine: $(RT_TEST_OBJ)/test_model $(RT_TEST_OBJ)/test_model_tsan $(RT_TES
 	@$(RUN_SUITE) engine-model-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model 2000
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(RUN_SUITE) engine-tsan-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model_tsan 200
 
-bench-engine: $(BUILD)/bin/bench-engine
+bench-engine: $(BUILD)/obj/bench/bench-engine
 	@mkdir -p $(BUILD)/bench
-	$(BUILD)/bin/bench-engine $(BUILD)/bench/engine.json
+	$(BUILD)/obj/bench/bench-engine $(BUILD)/bench/engine.json
 
 # bench-engine-runs: BENCH_RUNS (default 3) runs, then the per-row medians
 # with the load averages and round trips they ran at.
 BENCH_RUNS ?= 3
 .PHONY: bench-engine-runs
-bench-engine-runs: $(BUILD)/bin/bench-engine
+bench-engine-runs: $(BUILD)/obj/bench/bench-engine
 	@mkdir -p $(BUILD)/bench
-	@for i in $$(seq 1 $(BENCH_RUNS)); do $(BUILD)/bin/bench-engine $(BUILD)/bench/engine-run$$i.json > $(BUILD)/bench/engine-run$$i.txt || exit 1; echo "run $$i done (load $$(cut -d' ' -f1 /proc/loadavg))"; done
+	@for i in $$(seq 1 $(BENCH_RUNS)); do $(BUILD)/obj/bench/bench-engine $(BUILD)/bench/engine-run$$i.json > $(BUILD)/bench/engine-run$$i.txt || exit 1; echo "run $$i done (load $$(cut -d' ' -f1 /proc/loadavg))"; done
 	@python3 bench/engine/summarize.py $$(for i in $$(seq 1 $(BENCH_RUNS)); do echo $(BUILD)/bench/engine-run$$i.json; done) | tee $(BUILD)/bench/engine-summary.txt

@@ -116,7 +116,7 @@ copier_descr *shm_descr_bind(void *mem, size_t size);
  *   poll=spin|spin_sleep|sleep   idle service threads (default spin_sleep)
  *   spin_us=N        spin before sleeping, microseconds (default 200)
  *   segment=BYTES    segment size (default 64k; >= 4k)
- *   sync_below=BYTES copies below this are done synchronously (default 16k)
+ *   sync_below=BYTES copies below this are done synchronously (default 8k)
  *   wake_above=BYTES smaller copies run inline while the copier sleeps (256k)
  *   adaptive=0|1     learn per call site whether offloading pays (default 1)
  *   max_active=N     pending copies per thread before copying inline (256)

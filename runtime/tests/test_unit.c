@@ -207,6 +207,9 @@ static int t_steal(void) {
   size_t n = 1 << 20, seg = 64 << 10;
   char *s = big(n, 15), *d = calloc(1, n), *ref = big(n, 16);
   struct copier_stats a, b;
+  /* Immediate csyncs teach per-site learning to copy inline, and then
+   * nothing is left to steal: this test is about the stealing. */
+  CHECK(copier_configure("adaptive=0") == 0);
   csync_all();
   copier_get_stats(&a);
   int iters = 300;
@@ -226,6 +229,7 @@ static int t_steal(void) {
   printf("     steal: segments by csync %llu, by service %llu (expected total %llu)\n",
          (unsigned long long)(b.segments_helped - a.segments_helped),
          (unsigned long long)(b.segments_service - a.segments_service), (unsigned long long)(iters * (n / seg)));
+  CHECK(copier_configure("adaptive=1") == 0);
   CHECK(segs == iters * (n / seg));
   free(s), free(d), free(ref);
   return 0;
@@ -263,6 +267,9 @@ static int t_wakeups(void) {
   size_t n = 1 << 20;
   char *s = big(n, 14), *d = calloc(1, n);
   struct copier_stats a, b;
+  /* Per-site learning could move this site inline on a loaded machine,
+   * which would hide the wake-ups this test is about. */
+  CHECK(copier_configure("adaptive=0") == 0);
   copier_get_stats(&a);
   for (int i = 0; i < 200; i++) {
     amemcpy(d, s, n);
@@ -274,7 +281,10 @@ static int t_wakeups(void) {
   uint64_t svc = b.segments_service - a.segments_service, helped = b.segments_helped - a.segments_helped;
   printf("     wakeups: segments by service %llu, by csync %llu\n", (unsigned long long)svc,
          (unsigned long long)helped);
-  CHECK(svc >= (svc + helped) / 4);
+  CHECK(copier_configure("adaptive=1") == 0);
+  /* A lost wake-up gives svc == 0. Under load the copier may get the core
+   * late for some copies (their csync then helps): one in eight suffices. */
+  CHECK(svc > 0 && svc >= (svc + helped) / 8);
   free(s), free(d);
   return 0;
 }
