@@ -112,10 +112,17 @@ struct FunctionRun {
       return;
     if (any_of(Sites, [](const CopySite &S) { return S.Convert; }))
       transform();
+    report();
+  }
+
+  /// Remarks and records of every decision in F, then the removal of the
+  /// csyncs found redundant. A clone's only site is virtual: no copy record.
+  void report() {
     FAM.invalidate(F, PreservedAnalyses::none());
     auto &ORE = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
     for (CopySite &S : Sites)
-      Rep.copy(S, ORE);
+      if (!S.Virtual)
+        Rep.copy(S, ORE);
     for (Inserted &C : Ins)
       if (!C.Removed)
         Rep.csync(C, Sites[C.Site], F, ORE);
@@ -149,18 +156,7 @@ struct FunctionRun {
       S.DL = DILocation::get(F.getContext(), SP->getLine(), 0, SP);
     Sites.push_back(S);
     transform(/*AllowClone=*/false);
-    FAM.invalidate(F, PreservedAnalyses::none());
-    auto &ORE = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
-    for (Inserted &C : Ins)
-      if (!C.Removed)
-        Rep.csync(C, Sites[C.Site], F, ORE);
-    for (Pipelined &P : Pipes)
-      Rep.loop(P, Sites[P.Site], F, ORE);
-    for (Inserted &C : Ins)
-      if (C.Removed) {
-        Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
-        C.Call->eraseFromParent();
-      }
+    report();
   }
 
   /// f.copier.0: f with the in-flight range (dst, src, n) as extra
