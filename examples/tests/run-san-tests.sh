@@ -8,13 +8,7 @@
 # 3. Every example, built with CopierGen + sanitizer and as a sanitized hand
 #    port, must print the clang-19 result and no report.
 # Ends with "N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-$PWD/build}
-EX=$BUILD/examples
-pass=0; fail=0
-ok()  { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/harness.sh"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 
@@ -67,5 +61,4 @@ for c in "${cases[@]}"; do
   done
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

@@ -7,13 +7,7 @@
 # really converted copies (calls to __copier_amemcpy_site/__copier_amemmove_site
 # are in the binary) and that bad options get a clear error.
 # Ends with "N passed, N failed". Takes seconds.
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-$PWD/build}
-EX=$BUILD/examples
-pass=0; fail=0
-ok()  { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/harness.sh"
 
 # Build every variant; a variant that fails to build fails its tests below.
 ${MAKE:-make} --no-print-directory -k examples >"$EX.build.log" 2>&1 ||
@@ -105,5 +99,4 @@ else bad "bench.py smoke run:"; sed 's/^/    /' "$bj/log" | tail -5; fi
 rm -rf "$bj"
 
 rm -f /tmp/ex-stderr.$$
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary
