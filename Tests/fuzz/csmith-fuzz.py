@@ -74,7 +74,9 @@ class Fuzzer:
         os.makedirs(d, exist_ok=True)
         src = os.path.join(d, "prog.c")
         cmd = ["csmith", "--seed", str(seed), "-o", src] + CSMITH_OPTS + self.args.csmith_opt
-        rc, out, err = rd.run(cmd, 120)
+        # csmith writes and reads platform.info in its working directory:
+        # seeds generated in parallel must not share one.
+        rc, out, err = rd.run(cmd, 120, cwd=d)
         if rc != 0:
             return None, d, "csmith failed: " + (err or out).decode(errors="replace")[-300:]
         return src, d, None
