@@ -35,8 +35,10 @@ static void record_outcome(struct node *nd) {
   if (nd->site_slot < 0) return;
   /* A copy that its submitter had to wait for or copy itself was consumed
    * too early to gain from offloading (single segment), or the service
-   * thread did not do most of it (larger copies). */
-  bool good = nd->d->nseg <= 1 ? !nd->waited : nd->helped * 2 < nd->d->nseg;
+   * thread did less than a quarter of it (larger copies: a consumer that
+   * helps ahead while waiting may take up to about half of a pipelined
+   * copy and still gain). */
+  bool good = nd->d->nseg <= 1 ? !nd->waited : nd->helped * 4 < nd->d->nseg * 3;
   /* Waiting longer than copying it here would have taken is a loss too:
    * a service thread descheduled while holding a segment (other core
    * busy), or one writing into a destination hot in this core's cache
@@ -234,8 +236,11 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
     return;
   }
   STAT_ADD(&c->st, offloaded, 1);
-  atomic_thread_fence(memory_order_seq_cst);
-  if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) {
+  /* Dekker with sleep_until_work: the push's seq_cst fetch-and-add on head
+   * and this seq_cst load pair with the sleeper's seq_cst increment and
+   * fence, so one of the two sees the other (no separate fence: on x86
+   * the locked add already is a full barrier; an mfence on top is waste). */
+  if (atomic_load_explicit(&cp_eng.sleepers, memory_order_seq_cst) > 0) {
     /* When the other core is busy, the woken copier can be placed on this
      * core and preempt the submitter until it has done the whole copy
      * (measured: a 4 MiB amemcpy "took" ~300 us, the time of the copy).

@@ -12,8 +12,8 @@
  *
  * Sleep: an idle service thread spins (poll=spin / spin_sleep) and then
  * sleeps on a futex. It announces itself in `sleepers` before re-checking
- * the ring; a producer checks `sleepers` after publishing (seq_cst fences
- * on both sides), so a wake is paid only when a thread is known asleep.
+ * the ring; a producer checks `sleepers` after its seq_cst ticket (a seq_cst
+ * fence on the sleeper's side), so a wake is paid only when a thread is known asleep.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,7 +61,8 @@ bool cp_ring_push(struct client *c, struct node *nd) {
     c->tail_seen = atomic_load_explicit(&cp_eng.tail, memory_order_relaxed);
     if (h - c->tail_seen >= cap - RING_MARGIN) return false;
   }
-  uint64_t ticket = atomic_fetch_add_explicit(&cp_eng.head, 1, memory_order_relaxed);
+  /* seq_cst: the producer's half of the sleep/wake handshake (cp_enqueue). */
+  uint64_t ticket = atomic_fetch_add_explicit(&cp_eng.head, 1, memory_order_seq_cst);
   struct ring_slot *s = &cp_eng.slots[ticket & cp_eng.mask];
   while (atomic_load_explicit(&s->seq, memory_order_acquire) != ticket) sched_yield();
   s->node = nd;
