@@ -33,18 +33,20 @@ static void sync_part(struct client *c, struct node *nd, const char *lo, size_t 
 
 static void record_outcome(struct node *nd) {
   if (nd->site_slot < 0) return;
-  /* A copy that its submitter had to wait for or copy itself was consumed
-   * too early to gain from offloading (single segment), or the service
-   * thread did less than a quarter of it (larger copies: a consumer that
-   * helps ahead while waiting may take up to about half of a pipelined
-   * copy and still gain). */
-  bool good = nd->d->nseg <= 1 ? !nd->waited : nd->helped * 4 < nd->d->nseg * 3;
-  /* Waiting longer than copying it here would have taken is a loss too:
-   * a service thread descheduled while holding a segment (other core
-   * busy), or one writing into a destination hot in this core's cache
-   * (~10 GB/s against ~40 locally). Local memcpy speed taken as 32 B/ns
-   * up to the LLC size, 12 B/ns (DRAM) above; measured on this machine. */
-  if (nd->wait_ns * (nd->cn <= (32u << 20) ? 32 : 12) > nd->cn) good = false;
+  /* Offloading paid if the submitter's csyncs spent clearly less time on
+   * the copy than copying it here would have taken. The csyncs' time
+   * (wait_ns) includes the segments they copied themselves (helping ahead
+   * while a service thread held the awaited one), so a pipelined copy split
+   * between the two cores still counts as a gain, while one its consumer
+   * took over at once (immediate csync), or waited for behind a
+   * descheduled service thread (other core busy), does not. Local memcpy
+   * speed taken as 32 B/ns up to the LLC size, 12 B/ns (DRAM) above;
+   * measured on this machine. A single-segment copy gains only if its
+   * csync did not wait at all and its submission paid no long wake (a
+   * woken copier that preempted its submitter did the copy "in time"
+   * only because the submitter was not running). */
+  uint64_t local_ns = nd->cn / (nd->cn <= (32u << 20) ? 32 : 12);
+  bool good = nd->d->nseg <= 1 ? !nd->waited && nd->wait_ns == 0 : nd->wait_ns * 4 < local_ns * 3;
   cp_site_outcome(nd->site_slot, good);
   nd->site_slot = -1;
 }
@@ -271,7 +273,10 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   if (c->active) cp_submit_deps(c, dst, src, n);
   int16_t slot = -1;
   bool off = n >= cp_cfg.sync_below || force;
-  if (off && (atomic_load_explicit(&cp_eng.stopping, memory_order_relaxed) ||
+  /* No service thread (threads=0, or none could start): copy here, and do
+   * not let the site learn from copies that were never offloaded. */
+  if (off && (atomic_load_explicit(&cp_eng.started, memory_order_relaxed) < 0 ||
+              atomic_load_explicit(&cp_eng.stopping, memory_order_relaxed) ||
               atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed) ||
               c->nactive >= cp_cfg.max_active))
     off = false;

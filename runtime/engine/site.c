@@ -5,15 +5,15 @@
  * the caller's cache and whether the copy is consumed at once, which the
  * size does not tell. Each call site (CopierGen's id, or the return address
  * for hand-written calls) has a small score learnt from outcomes:
- *   good (+1): the copy was done by a service thread before its submitter
- *              needed it (single segment: its csync did not wait; larger:
- *              the submitter copied fewer than half of its segments);
- *   bad  (-2): the submitter waited or did the copy itself anyway, or its
- *              csyncs spent longer on it than copying it would have.
+ *   good (+1): the submitter's csyncs spent less than 3/4 of the time a
+ *              local copy would have taken on it (single segment: its
+ *              csync did not wait at all);
+ *   bad  (-2): otherwise: it was consumed at once (the submitter took it
+ *              over), or waited for behind a slow or descheduled copier.
  * A site offloads while its score is >= 0; below that it copies inline and
- * offloads one call in 16 as a probe (1 in 64 once the score is at its
- * floor; 8x rarer for copies below 1 MiB), so a site whose behaviour
- * changes is re-learnt. Copies of 32 MiB (the LLC size) and more always offload: they
+ * offloads one copy per 16 MiB copied inline as a probe (per 64 MiB once
+ * the score is at its floor), so a site whose behaviour changes is
+ * re-learnt within a few milliseconds of copying. Copies of 32 MiB (the LLC size) and more always offload: they
  * are DRAM-bound, and a waiting csync helps, so even an immediate consumer
  * gets two cores copying (measured 1.1x memcpy at 64 MiB).
  * The table is a fixed open-addressed array; when it is full, unknown sites
@@ -26,11 +26,12 @@
 #define SCORE_MAX 8
 #define SCORE_MIN (-16)
 #define ALWAYS_OFFLOAD (32u << 20)
+#define PROBE_BYTES (16u << 20)
 
 struct site {
   _Atomic uint64_t key;
   _Atomic int32_t score;
-  _Atomic uint32_t calls;
+  _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
 };
 static struct site sites[SITE_SLOTS];
 
@@ -58,18 +59,23 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot) {
     }
     if (k != key) continue;
     *slot = (int16_t)idx;
-    uint32_t calls = atomic_load_explicit(&s->calls, memory_order_relaxed) + 1;
-    atomic_store_explicit(&s->calls, calls, memory_order_relaxed);
     int32_t score = atomic_load_explicit(&s->score, memory_order_relaxed);
     if (score >= 0) return 1;
-    /* A probe of a losing site costs its caller a few microseconds (more
-     * if it waits for a descheduled copier): probe less often once the
-     * score is at its floor, and 8x less below 1 MiB, where that cost is
-     * large against the copy itself (bench tput: 16-256 KiB sites lost
-     * 15-20% to 1-in-64 probes). */
-    uint32_t period = score <= SCORE_MIN ? 64 : 16;
-    if (n < (1u << 20)) period *= 8;
-    return calls % period == 0;
+    /* A losing site probes once per PROBE_BYTES copied inline (4x more
+     * bytes once its score is at the floor). A probe costs its caller a few
+     * microseconds whatever the size (a wake, or a service thread pulling
+     * the caller's hot lines across and the caller pulling them back), so
+     * spacing probes by bytes keeps that under ~1% of the copying time at
+     * every size; counting calls did not (a 1-in-512 probe of 16 KiB copies
+     * cost 5-10% of their time here). */
+    uint64_t budget = score <= SCORE_MIN ? 4 * PROBE_BYTES : PROBE_BYTES;
+    uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed) + n;
+    if (b >= budget) {
+      atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
+      return 1;
+    }
+    atomic_store_explicit(&s->inline_bytes, b, memory_order_relaxed);
+    return 0;
   }
   return 1;
 }

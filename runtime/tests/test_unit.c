@@ -193,7 +193,9 @@ static int t_adaptive(void) {
   }
   copier_get_stats(&b);
   CHECK(memcmp(d, s, n) == 0);
-  /* at most the 1-in-16 probes (+ slack) are offloaded after learning */
+  /* after learning, a losing site probes once per 16 MiB copied inline
+   * (at most one here); the slack up to 8 (1 in 8) covers a loaded machine
+   * where a descheduled submitter lets an early copy finish "in time" */
   CHECK(b.offloaded - a.offloaded <= 8);
   copier_configure("adaptive=0");
   free(s), free(d);
