@@ -248,10 +248,15 @@ struct FunctionRun {
           continue; // no work the copy could overlap
         if (!IsCsync(*I))
           break;
-        auto It = ByCall.find(cast<CallInst>(I));
-        if (It == ByCall.end() || (!It->second->Removed &&
-                                   It->second->Site == Idx)) {
-          // Ours, or one the program already had right there.
+        auto *Sync = cast<CallInst>(I);
+        auto It = ByCall.find(Sync);
+        bool Ours = It != ByCall.end() && !It->second->Removed &&
+                    It->second->Site == Idx;
+        bool Program = It == ByCall.end() &&
+                       (Sync->arg_size() == 0 ||
+                        Sync->getArgOperand(0)->stripPointerCasts() ==
+                            S.Dst->stripPointerCasts());
+        if (Ours || Program) {
           S.FirstUse = "adjacent";
           break;
         }
@@ -500,26 +505,22 @@ PreservedAnalyses CopierGenPass::run(Module &M, ModuleAnalysisManager &AM) {
   Reporter Rep(M);
   PassState PS{M, FAM, Rep};
   std::vector<std::unique_ptr<FunctionRun>> Runs;
-  std::map<const Function *, FunctionRun *> RunOf;
   for (Function &F : M)
-    if (!F.isDeclaration()) {
+    if (!F.isDeclaration())
       Runs.push_back(std::make_unique<FunctionRun>(FunctionRun{F, PS}));
-      RunOf[&F] = Runs.back().get();
-    }
   // 1. Every function's copies, before any placement: a callee's copies
   //    decide what its calls leave in flight.
   for (auto &R : Runs)
     R->collect();
   // 2. Return hand-offs: functions whose every call is seen here plan their
   //    own copies now and hand the ones they can name to their callers.
-  auto Processed = [&](const Function &G) {
-    if (!RunOf.count(&G) || isRuntimeFunction(G))
-      return false;
-    for (const BasicBlock &BB : G)
-      if (BB.isEHPad() && !BB.isLandingPad())
-        return false; // funclets: no placement runs there
-    return true;
-  };
+  std::set<const Function *> Placed; // functions whose calls can be synced
+  for (auto &R : Runs)
+    if (!isRuntimeFunction(R->F) && none_of(R->F, [](const BasicBlock &BB) {
+          return BB.isEHPad() && !BB.isLandingPad(); // funclets: skipped
+        }))
+      Placed.insert(&R->F);
+  auto Processed = [&](const Function &G) { return Placed.count(&G) != 0; };
   for (auto &R : Runs)
     if (R->anyConverted() && retHandoffEligible(R->F, Processed)) {
       R->decideReturns();
