@@ -10,7 +10,7 @@
 ; carrying the callee's copy's site.
 ; RUN: %opt -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
 ; REC: @copier.report = {{.*}}\22first_use\22:\22moved\22,\22func\22:\22dup\22,{{[^}]*}}\22kind\22:\22copy\22,{{[^}]*}}\22site\22:\22[[SITE:[0-9a-f]+]]\22
-; REC-SAME: {\22callers\22:2,{{[^}]*}}\22dst_expr\22:\22ret\22,{{[^}]*}}\22func\22:\22dup\22,{{[^}]*}}\22kind\22:\22return-handoff\22,\22len_expr\22:\22arg1\22,{{[^}]*}}\22site\22:\22[[SITE]]\22,\22src_expr\22:\22arg0\22
+; REC-SAME: {\22callers\22:3,{{[^}]*}}\22dst_expr\22:\22ret\22,{{[^}]*}}\22func\22:\22dup\22,{{[^}]*}}\22kind\22:\22return-handoff\22,\22len_expr\22:\22arg1\22,{{[^}]*}}\22site\22:\22[[SITE]]\22,\22src_expr\22:\22arg0\22
 ; REC-SAME: \22func\22:\22use_dup\22,{{[^}]*}}\22kind\22:\22csync\22,{{[^}]*}}\22reason\22:\22read-of-destination\22,\22site\22:\22[[SITE]]\22
 ; Turned off: the csync stays before the ret.
 ; RUN: %opt -passes=copier-gen,verify -copier-return-handoff=0 -S %s | %FileCheck %s --check-prefix=OFF
@@ -29,7 +29,7 @@ declare void @work() memory(none) nounwind willreturn
 ; OFF-LABEL: define internal ptr @dup(
 ; OFF: call void @csync(ptr %d, i64 %n)
 ; OFF-NEXT: ret ptr %d
-; REM: copy at {{.*}} stays in flight past this return: the callers of dup (2 calls) sync ret, arg1 bytes, before their own first access
+; REM: copy at {{.*}} stays in flight past this return: the callers of dup (3 calls) sync ret, arg1 bytes, before their own first access
 define internal ptr @dup(ptr %p, i64 %n) {
   %d = call noalias ptr @malloc(i64 %n)
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %p, i64 %n, i1 false)
@@ -301,4 +301,84 @@ ok:
 lp:
   %x = landingpad { ptr, i32 } cleanup
   resume { ptr, i32 } %x
+}
+
+; `ret phi` whose other incoming value comes from a block the copy reaches:
+; on that edge the returned pointer is not the copy's destination.
+; CHECK-LABEL: define internal ptr @dup_or_other(
+; CHECK: call void @csync(ptr %d, i64 8192)
+; CHECK-NEXT: ret ptr %r
+define internal ptr @dup_or_other(ptr %p, ptr %other, i1 %c) {
+entry:
+  %d = call noalias ptr @malloc(i64 8192)
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %p, i64 8192, i1 false)
+  br i1 %c, label %out, label %alt
+alt:
+  br label %out
+out:
+  %r = phi ptr [ %d, %entry ], [ %other, %alt ]
+  ret ptr %r
+}
+define void @use_dup_or_other(ptr %p, ptr %o, i1 %c) {
+  %r = call ptr @dup_or_other(ptr %p, ptr %o, i1 %c)
+  ret void
+}
+
+; A byval argument points to the copy the caller made for this call.
+%struct.big = type { [8192 x i8] }
+; CHECK-LABEL: define internal void @into_byval(
+; CHECK: call void @csync(ptr %b, i64 8192)
+; CHECK-NEXT: ret void
+define internal void @into_byval(ptr byval(%struct.big) %b, ptr %s) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %b, ptr %s, i64 8192, i1 false)
+  ret void
+}
+define void @use_into_byval(ptr %b, ptr %s) {
+  call void @into_byval(ptr byval(%struct.big) %b, ptr %s)
+  ret void
+}
+
+; The callee's frame may be reachable through a pointer it stored: no name
+; by the returned pointer (the loaded pointer could point into the frame).
+; CHECK-LABEL: define internal ptr @frame_escapes(
+; CHECK: call void @csync(ptr %q, i64 8192)
+; CHECK-NEXT: ret ptr %q
+define internal ptr @frame_escapes(ptr %slot, ptr %s) {
+  %local = alloca [8192 x i8]
+  store ptr %local, ptr %slot
+  %q = load ptr, ptr %slot
+  call void @llvm.memcpy.p0.p0.i64(ptr %q, ptr %s, i64 8192, i1 false)
+  ret ptr %q
+}
+define void @use_frame_escapes(ptr %slot, ptr %s) {
+  %r = call ptr @frame_escapes(ptr %slot, ptr %s)
+  ret void
+}
+
+; The caller consumes the returned buffer in a loop: one csync per segment
+; there, the rest synced before the caller returns.
+; CHECK-LABEL: define i64 @sum_dup(
+; CHECK: %r = call ptr @dup(ptr %s, i64 %n)
+; CHECK-NOT: call void @csync
+; CHECK: loop:
+; CHECK: call void @csync(ptr %p, i64 65536)
+; CHECK: done:
+; CHECK-NEXT: call void @csync(ptr %r, i64 %n)
+; CHECK-NEXT: ret i64
+define i64 @sum_dup(ptr %s, i64 %n) {
+entry:
+  %r = call ptr @dup(ptr %s, i64 %n)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %loop ]
+  %p = getelementptr inbounds i8, ptr %r, i64 %i
+  %b = load i8, ptr %p
+  %w = zext i8 %b to i64
+  %acc1 = add i64 %acc, %w
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %done
+done:
+  ret i64 %acc1
 }
