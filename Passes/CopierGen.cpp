@@ -20,7 +20,7 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 
 #include <map>
-
+#include <memory>
 #include <set>
 
 using namespace llvm;
@@ -82,16 +82,24 @@ bool coversLen(Value *Y, Value *X) {
   return YC && XC && YC->getValue().uge(XC->getValue());
 }
 
-struct FunctionRun;
 using CloneMap = std::map<std::pair<Function *, uint64_t>, Function *>;
+
+/// What the runs of one module share.
+struct PassState {
+  Module &M;
+  FunctionAnalysisManager &FAM;
+  Reporter &Rep;
+  Runtime *RT = nullptr;
+  CloneMap Clones;
+  /// Functions whose returns leave copies in flight, and those copies.
+  std::map<const Function *, std::vector<RetRange>> Returns;
+  /// Functions already rewritten (a clone of one inherits its csyncs).
+  std::set<const Function *> Done;
+};
 
 struct FunctionRun {
   Function &F;
-  FunctionAnalysisManager &FAM;
-  Reporter &Rep;
-  Runtime *&RT;
-  Module &M;
-  CloneMap &Clones;
+  PassState &PS;
   struct Handoff {
     unsigned Site;
     DebugLoc DL;
@@ -103,42 +111,164 @@ struct FunctionRun {
   std::vector<Plan> Plans;
   std::vector<Inserted> Ins;
   std::vector<Pipelined> Pipes;
+  unsigned Planned = 0; // Sites[0, Planned) have their plans
+  std::vector<RetRange> Returns; // copies left in flight at F's returns
+  unsigned Callers = 0;          // calls of F when that was decided
 
-  void run() {
-    auto &TLI = FAM.getResult<TargetLibraryAnalysis>(F);
+  /// Finds F's copies (normalising libc calls into the intrinsics).
+  void collect() {
+    auto &TLI = PS.FAM.getResult<TargetLibraryAnalysis>(F);
     if (collectCopies(F, TLI, Sites))
-      FAM.invalidate(F, PreservedAnalyses::none());
-    if (Sites.empty())
+      PS.FAM.invalidate(F, PreservedAnalyses::none());
+  }
+
+  bool anyConverted() const {
+    return any_of(Sites, [](const CopySite &S) { return S.Convert; });
+  }
+
+  /// Plans every site not planned yet, on the unchanged IR.
+  void plan(bool AllowClone) {
+    auto &DT = PS.FAM.getResult<DominatorTreeAnalysis>(F);
+    auto &LI = PS.FAM.getResult<LoopAnalysis>(F);
+    auto &SE = PS.FAM.getResult<ScalarEvolutionAnalysis>(F);
+    auto &AAR = PS.FAM.getResult<AAManager>(F);
+    BatchAAResults BAA(AAR);
+    PlacementContext Ctx{F, BAA, DT, LI, SE, PS.M.getDataLayout(), AllowClone};
+    for (unsigned I = Planned; I < Sites.size(); ++I) {
+      CopySite &S = Sites[I];
+      if (!S.Convert)
+        continue;
+      if (!S.Virtual && !S.FromCall) {
+        S.DstLoc = MemoryLocation::getForDest(cast<MemIntrinsic>(S.Copy));
+        S.SrcLoc = MemoryLocation::getForSource(cast<MemTransferInst>(S.Copy));
+      }
+      planCsyncs(Ctx, S, I, Plans);
+    }
+    Planned = Sites.size();
+  }
+
+  /// Which of F's copies its callers take over at its returns (F's own
+  /// copies are planned first; the plans stay valid until F's turn: nothing
+  /// else changes F's body).
+  void decideReturns() {
+    plan(/*AllowClone=*/true);
+    auto &DT = PS.FAM.getResult<DominatorTreeAnalysis>(F);
+    auto &LI = PS.FAM.getResult<LoopAnalysis>(F);
+    Returns = gen::decideReturns(F, Sites, Plans, DT, LI);
+    Callers = F.getNumUses();
+  }
+
+  /// Each call of a function with return hand-offs is a copy of the ranges
+  /// it leaves in flight: one site per range, planned like any copy.
+  void addCallRanges() {
+    std::vector<std::pair<CallInst *, const std::vector<RetRange> *>> Calls;
+    for (BasicBlock &BB : F)
+      for (Instruction &I : BB)
+        if (auto *CI = dyn_cast<CallInst>(&I))
+          if (Function *Callee = CI->getCalledFunction()) {
+            auto It = PS.Returns.find(Callee);
+            if (It != PS.Returns.end() && !It->second.empty())
+              Calls.push_back({CI, &It->second});
+          }
+    for (auto &[CI, Ranges] : Calls) {
+      std::map<std::string, Value *> Cache;
+      for (const RetRange &R : *Ranges)
+        Sites.push_back(callRange(*CI, R, Cache));
+    }
+  }
+
+  /// An original function, after every return hand-off was decided.
+  void run() {
+    addCallRanges();
+    if (Sites.empty()) {
+      PS.Done.insert(&F);
       return;
-    if (any_of(Sites, [](const CopySite &S) { return S.Convert; }))
+    }
+    if (anyConverted()) {
+      plan(/*AllowClone=*/true);
       transform();
+    }
     report();
+    PS.Done.insert(&F);
   }
 
   /// Remarks and records of every decision in F, then the removal of the
-  /// csyncs found redundant. A clone's only site is virtual: no copy record.
+  /// csyncs found redundant. A clone's virtual site and the ranges calls
+  /// leave in flight are no copies: no copy record.
   void report() {
-    FAM.invalidate(F, PreservedAnalyses::none());
-    auto &ORE = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
+    PS.FAM.invalidate(F, PreservedAnalyses::none());
+    auto &ORE = PS.FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
+    firstUses();
     for (CopySite &S : Sites)
-      if (!S.Virtual)
-        Rep.copy(S, ORE);
+      if (!S.Virtual && !S.FromCall)
+        PS.Rep.copy(S, ORE);
     for (Inserted &C : Ins)
       if (!C.Removed)
-        Rep.csync(C, Sites[C.Site], F, ORE);
+        PS.Rep.csync(C, Sites[C.Site], F, ORE);
     for (Pipelined &P : Pipes)
-      Rep.loop(P, Sites[P.Site], F, ORE);
+      PS.Rep.loop(P, Sites[P.Site], F, ORE);
     for (Handoff &H : Handoffs)
-      Rep.handoff(Sites[H.Site], H.DL, H.Callee, H.Clone, F, ORE);
+      PS.Rep.handoff(Sites[H.Site], H.DL, H.Callee, H.Clone, F, ORE);
+    std::set<std::pair<unsigned, Instruction *>> RetDone;
+    for (const Plan &P : Plans)
+      if (P.K == Plan::RetHandoff && RetDone.insert({P.Site, P.At}).second)
+        for (const RetRange &R : Returns)
+          if (R.Site == P.Site)
+            PS.Rep.returnHandoff(Sites[P.Site], *P.At, R, Callers, F, ORE);
     for (Inserted &C : Ins)
       if (C.Removed) {
-        Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
+        PS.Rep.csyncRemoved(C, Sites[C.Site], F, ORE);
         C.Call->eraseFromParent();
       }
   }
 
+  /// Whether a csync of each converted copy directly follows it ("adjacent":
+  /// nothing between them but debug records, address arithmetic (GEPs,
+  /// casts) and other copies' csyncs) or the first use moved away ("moved":
+  /// work between them in the block, or another block, a clone, a caller,
+  /// per segment in a loop).
+  void firstUses() {
+    DenseMap<const CallInst *, const Inserted *> ByCall;
+    for (const Inserted &C : Ins)
+      ByCall[C.Call] = &C;
+    auto IsCsync = [](const Instruction &I) {
+      auto *CB = dyn_cast<CallInst>(&I);
+      Function *Fn = CB ? CB->getCalledFunction() : nullptr;
+      return Fn && (Fn->getName() == "csync" || Fn->getName() == "csync_all");
+    };
+    for (unsigned Idx = 0; Idx < Sites.size(); ++Idx) {
+      CopySite &S = Sites[Idx];
+      if (!S.Rewritten)
+        continue;
+      S.FirstUse = "moved";
+      for (Instruction *I = S.Rewritten->getNextNode(); I;
+           I = I->getNextNode()) {
+        if (isa<DbgInfoIntrinsic>(I) || isa<PseudoProbeInst>(I) ||
+            isa<GetElementPtrInst>(I) || isa<CastInst>(I))
+          continue; // no work the copy could overlap
+        if (!IsCsync(*I))
+          break;
+        auto *Sync = cast<CallInst>(I);
+        auto It = ByCall.find(Sync);
+        bool Ours = It != ByCall.end() && !It->second->Removed &&
+                    It->second->Site == Idx;
+        bool Program = It == ByCall.end() &&
+                       (Sync->arg_size() == 0 ||
+                        Sync->getArgOperand(0)->stripPointerCasts() ==
+                            S.Dst->stripPointerCasts());
+        if (Ours || Program) {
+          S.FirstUse = "adjacent";
+          break;
+        }
+        // Another copy's csync (or one about to be removed): look past it.
+      }
+    }
+  }
+
   /// A clone: its range (the last three arguments) is in flight at entry.
-  void runClone(uint64_t DisjointMask) {
+  /// Calls in it leave ranges in flight too, unless it was cloned from a
+  /// function already rewritten (then their csyncs came along).
+  void runClone(uint64_t DisjointMask, bool WithCallRanges) {
     CopySite S;
     S.Virtual = true;
     S.Convert = true;
@@ -155,7 +285,10 @@ struct FunctionRun {
     if (DISubprogram *SP = F.getSubprogram())
       S.DL = DILocation::get(F.getContext(), SP->getLine(), 0, SP);
     Sites.push_back(S);
-    transform(/*AllowClone=*/false);
+    if (WithCallRanges)
+      addCallRanges();
+    plan(/*AllowClone=*/false);
+    transform();
     report();
   }
 
@@ -164,9 +297,10 @@ struct FunctionRun {
   /// One clone per callee and mask of arguments its callers proved
   /// disjoint from the range: f.copier.<mask>.
   Function *cloneOf(Function *Callee, uint64_t DisjointMask) {
-    auto It = Clones.find({Callee, DisjointMask});
-    if (It != Clones.end())
+    auto It = PS.Clones.find({Callee, DisjointMask});
+    if (It != PS.Clones.end())
       return It->second;
+    Module &M = PS.M;
     LLVMContext &C = M.getContext();
     SmallVector<Type *, 8> Params(Callee->getFunctionType()->params());
     Params.push_back(PointerType::getUnqual(C));
@@ -197,34 +331,20 @@ struct FunctionRun {
     NF->removeFnAttr(Attribute::Memory);
     NF->removeFnAttr(Attribute::NoSync);
     NF->removeFnAttr(Attribute::Speculatable);
-    Clones[{Callee, DisjointMask}] = NF;
-    FunctionRun Sub{*NF, FAM, Rep, RT, M, Clones};
-    Sub.runClone(DisjointMask);
+    PS.Clones[{Callee, DisjointMask}] = NF;
+    FunctionRun Sub{*NF, PS};
+    Sub.runClone(DisjointMask, !PS.Done.count(Callee));
     return NF;
   }
 
-  void transform(bool AllowClone = true) {
-    if (!RT)
-      RT = new Runtime(Runtime::get(M));
-    auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
-    auto &LI = FAM.getResult<LoopAnalysis>(F);
-    {
-      auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
-      auto &AAR = FAM.getResult<AAManager>(F);
-      BatchAAResults BAA(AAR);
-      PlacementContext Ctx{F, BAA, DT, LI, SE, M.getDataLayout(), AllowClone};
-      for (unsigned I = 0; I < Sites.size(); ++I) {
-        CopySite &S = Sites[I];
-        if (!S.Convert)
-          continue;
-        if (!S.Virtual) {
-          S.DstLoc = MemoryLocation::getForDest(cast<MemIntrinsic>(S.Copy));
-          S.SrcLoc =
-              MemoryLocation::getForSource(cast<MemTransferInst>(S.Copy));
-        }
-        planCsyncs(Ctx, S, I, Plans);
-      }
-    }
+  /// Rewrites F as planned: csyncs before instructions and on edges, hand-off
+  /// calls, the copies, loop guards; then finds redundant csyncs.
+  void transform() {
+    if (!PS.RT)
+      PS.RT = new Runtime(Runtime::get(PS.M));
+    Runtime &RT = *PS.RT;
+    auto &DT = PS.FAM.getResult<DominatorTreeAnalysis>(F);
+    auto &LI = PS.FAM.getResult<LoopAnalysis>(F);
     // One call can hand one range to a clone; other copies reaching the
     // same call get a csync before it.
     std::set<Instruction *> Handed;
@@ -237,7 +357,7 @@ struct FunctionRun {
       CopySite &S = Sites[P.Site];
       IRBuilder<> B(IP);
       Value *Len = B.CreateZExtOrTrunc(S.Len, B.getInt64Ty());
-      CallInst *C = B.CreateCall(RT->Csync, {S.Dst, Len});
+      CallInst *C = B.CreateCall(RT.Csync, {S.Dst, Len});
       C->setDebugLoc(P.ForcedDL ? P.ForcedDL : S.DL);
       Inserted X;
       X.Call = C;
@@ -284,13 +404,23 @@ struct FunctionRun {
       NC->setDebugLoc(CI->getDebugLoc());
       NC->takeName(CI);
       CI->replaceAllUsesWith(NC);
+      // The ranges this call leaves in flight (return hand-off) now start
+      // at the clone's call: it leaves the same ranges.
+      for (CopySite &X : Sites) {
+        if (X.Copy == CI)
+          X.Copy = NC;
+        if (X.Dst == CI)
+          X.Dst = NC;
+        if (X.Src == CI)
+          X.Src = NC;
+      }
       CI->eraseFromParent();
       Handoffs.push_back({P.Site, NC->getDebugLoc(), Callee->getName().str(),
                           NF->getName().str()});
     }
     for (CopySite &S : Sites)
-      if (S.Convert && !S.Virtual)
-        rewriteCopy(S, *RT);
+      if (S.Convert && !S.Virtual && !S.FromCall)
+        rewriteCopy(S, RT);
     MapVector<std::pair<unsigned, const Loop *>, std::vector<const Plan *>>
         Guards;
     for (const Plan &P : Plans)
@@ -306,7 +436,7 @@ struct FunctionRun {
         PL.HeaderDL = First.ForcedDL;
       Pipes.push_back(PL);
       for (auto [Call, G] :
-           emitSegmentGuards(Gs, Sites[Key.first], *RT, DT, LI)) {
+           emitSegmentGuards(Gs, Sites[Key.first], RT, DT, LI)) {
         Inserted X;
         X.Call = Call;
         X.Site = Key.first;
@@ -325,10 +455,14 @@ struct FunctionRun {
   /// to X that avoids Y's block).
   void removeRedundant() {
     DominatorTree DT(F);
+    // Copies start at the rewritten copies and at calls that leave ranges
+    // in flight.
     std::vector<Instruction *> Copies;
     for (CopySite &S : Sites)
       if (S.Rewritten)
         Copies.push_back(S.Rewritten);
+      else if (S.FromCall && S.Convert)
+        Copies.push_back(S.Copy);
     unsigned Budget = 200000;
     for (Inserted &X : Ins) {
       if (X.Segment)
@@ -369,16 +503,37 @@ PreservedAnalyses CopierGenPass::run(Module &M, ModuleAnalysisManager &AM) {
     return PreservedAnalyses::all();
   auto &FAM = AM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
   Reporter Rep(M);
-  Runtime *RT = nullptr;
-  CloneMap Clones;
-  std::vector<Function *> Fns;
+  PassState PS{M, FAM, Rep};
+  std::vector<std::unique_ptr<FunctionRun>> Runs;
   for (Function &F : M)
     if (!F.isDeclaration())
-      Fns.push_back(&F);
-  for (Function *F : Fns) {
-    FunctionRun R{*F, FAM, Rep, RT, M, Clones};
-    R.run();
-  }
+      Runs.push_back(std::make_unique<FunctionRun>(FunctionRun{F, PS}));
+  // 1. Every function's copies, before any placement: a callee's copies
+  //    decide what its calls leave in flight.
+  for (auto &R : Runs)
+    R->collect();
+  // 2. Return hand-offs: functions whose every call is seen here plan their
+  //    own copies now and hand the ones they can name to their callers.
+  std::set<const Function *> Placed; // functions whose calls can be synced
+  for (auto &R : Runs)
+    if (!isRuntimeFunction(R->F) && none_of(R->F, [](const BasicBlock &BB) {
+          return BB.isEHPad() && !BB.isLandingPad(); // funclets: skipped
+        }))
+      Placed.insert(&R->F);
+  auto Processed = [&](const Function &G) { return Placed.count(&G) != 0; };
+  for (auto &R : Runs)
+    if (R->anyConverted() && retHandoffEligible(R->F, Processed)) {
+      R->decideReturns();
+      if (!R->Returns.empty())
+        PS.Returns[&R->F] = R->Returns;
+    }
+  for (auto &[F, Ranges] : PS.Returns)
+    dropReturnClaims(*const_cast<Function *>(F));
+  // 3. Every function in module order: the ranges its calls leave in
+  //    flight, its own copies, the rewrite and the records.
+  for (auto &R : Runs)
+    R->run();
+  Runtime *RT = PS.RT;
   delete RT;
   Rep.embed();
   M.getOrInsertNamedMetadata("copier.gen");

@@ -6,6 +6,8 @@
 //   CopierGenCandidates.cpp which copies to convert, site ids, the rewrite
 //   CopierGenPlacement.cpp  the forward walk that decides where csyncs go
 //   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
+//   CopierGenReturns.cpp    copies left in flight at a return, synced by
+//                           every caller instead
 //   CopierGenRecords.cpp    source locations, remarks and embedded records
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +16,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/AliasAnalysis.h"
 #include "llvm/Analysis/LoopInfo.h"
@@ -26,6 +29,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/JSON.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -98,6 +102,13 @@ struct CopySite {
   std::string DstName, SrcName;
   llvm::Instruction *Rewritten = nullptr; // the __copier_amemcpy_site call
   bool Virtual = false; // the in-flight range a clone receives (no copy)
+  /// The range a call leaves in flight (a callee's copy handed back at its
+  /// return): Copy is the call, Dst/Src/Len are the caller's values, Id and
+  /// Loc are the callee's copy's.
+  bool FromCall = false;
+  /// Converted copies: "adjacent" when a csync of it directly follows it,
+  /// else "moved" (docs/report-format.md, `first_use`).
+  std::string FirstUse;
   /// In a clone: arguments every caller proved disjoint from the range
   /// (alias analysis there), so accesses based on them cannot touch it.
   llvm::SmallVector<const llvm::Value *, 4> DisjointArgs;
@@ -105,7 +116,8 @@ struct CopySite {
 
 /// Where one csync for one copy goes, decided on the unchanged IR.
 struct Plan {
-  enum Kind { BeforeInst, OnEdge, LoopGuard, CloneCall } K = BeforeInst;
+  enum Kind { BeforeInst, OnEdge, LoopGuard, CloneCall, RetHandoff } K =
+      BeforeInst; // RetHandoff: no csync before the ret At; callers sync
   unsigned Site = 0; // index into the function's CopySite list
   llvm::Instruction *At = nullptr; // BeforeInst: the forcing instruction;
                                    // LoopGuard: the guarded load
@@ -143,6 +155,35 @@ struct Pipelined {
 struct Runtime {
   llvm::FunctionCallee AMemcpy, AMemmove, Csync;
   static Runtime get(llvm::Module &M);
+};
+
+/// A value of a callee in its callers' terms (return hand-off): a constant,
+/// an argument, the returned pointer or a global; pointers plus a constant
+/// byte offset, integers through at most one cast.
+struct CallerTerm {
+  enum Kind { None, Const, Arg, Ret, Global } K = None;
+  unsigned ArgNo = 0;
+  llvm::GlobalVariable *G = nullptr;
+  int64_t Off = 0;         // pointers
+  uint64_t C = 0;          // Const
+  unsigned Cast = 0;       // integers: Instruction::ZExt/SExt/Trunc, or 0
+  llvm::Type *Ty = nullptr; // integers only: the callee's type of the value
+  std::string str() const;
+  bool operator==(const CallerTerm &O) const {
+    return K == O.K && ArgNo == O.ArgNo && G == O.G && Off == O.Off &&
+           C == O.C && Cast == O.Cast && Ty == O.Ty;
+  }
+};
+
+/// A copy of a callee left in flight at its returns: every call of the
+/// callee syncs [Dst, Dst+Len) as if the call were the copy.
+struct RetRange {
+  unsigned Site = 0; // in the callee's site list
+  uint64_t Id = 0;
+  Where Loc;
+  CopyOp Op = CopyOp::Memcpy;
+  std::string DstName, SrcName;
+  CallerTerm Dst, Src, Len;
 };
 
 // ---- Candidates (CopierGenCandidates.cpp) ---------------------------------
@@ -191,6 +232,32 @@ emitSegmentGuards(llvm::ArrayRef<const Plan *> Guards, const CopySite &S,
                   const Runtime &RT, llvm::DominatorTree &DT,
                   llvm::LoopInfo &LI);
 
+// ---- Return hand-off (CopierGenReturns.cpp) -------------------------------
+extern llvm::cl::opt<bool> ReturnHandoff;
+/// Whether every use of F is a plain direct call that CopierGen sees (local
+/// linkage, address never taken): then its callers can take over copies F
+/// leaves in flight at its returns. Processed says which functions get a
+/// placement run (and so can sync what a call leaves in flight).
+bool retHandoffEligible(const llvm::Function &F,
+                        llvm::function_ref<bool(const llvm::Function &)>
+                            Processed);
+/// Turns the csyncs planned before F's returns into RetHandoff plans for
+/// every copy whose ranges can be named in the callers' terms, and returns
+/// those ranges (one per copy).
+std::vector<RetRange> decideReturns(llvm::Function &F,
+                                    std::vector<CopySite> &Sites,
+                                    std::vector<Plan> &Plans,
+                                    llvm::DominatorTree &DT,
+                                    llvm::LoopInfo &LI);
+/// F now leaves copies in flight past its returns: drop the claims (memory
+/// effects, nosync, nocapture, ...) that say otherwise, on F and its calls.
+void dropReturnClaims(llvm::Function &F);
+/// The in-flight range a call CB of a function with return hand-offs leaves
+/// behind, as a site of the caller (values materialised after CB; Cache
+/// shares them between the ranges of one call).
+CopySite callRange(llvm::CallInst &CB, const RetRange &R,
+                   std::map<std::string, llvm::Value *> &Cache);
+
 // ---- Records and remarks (CopierGenRecords.cpp) ---------------------------
 Where whereOf(const llvm::DebugLoc &DL, const llvm::Function &F);
 std::string relPath(llvm::StringRef Dir, llvm::StringRef File);
@@ -206,6 +273,10 @@ public:
                     llvm::OptimizationRemarkEmitter &ORE);
   void loop(const Pipelined &P, const CopySite &S, const llvm::Function &F,
             llvm::OptimizationRemarkEmitter &ORE);
+  void returnHandoff(const CopySite &S, const llvm::Instruction &Ret,
+                     const RetRange &R, unsigned Callers,
+                     const llvm::Function &F,
+                     llvm::OptimizationRemarkEmitter &ORE);
   void handoff(const CopySite &S, const llvm::DebugLoc &DL,
                const std::string &Callee, const std::string &Clone,
                const llvm::Function &F, llvm::OptimizationRemarkEmitter &ORE);

@@ -214,6 +214,8 @@ void Reporter::copy(const CopySite &S, OptimizationRemarkEmitter &ORE) {
     O["detail"] = S.Detail;
   O["dst"] = S.DstName;
   O["src"] = S.SrcName;
+  if (S.Convert && !S.FirstUse.empty())
+    O["first_use"] = S.FirstUse;
   Lines.push_back(lineText(O));
 
   const Instruction *I = S.Rewritten ? S.Rewritten : S.Copy;
@@ -293,6 +295,30 @@ void Reporter::loop(const Pipelined &P, const CopySite &S, const Function &F,
                               P.Header)
            << "loop consumes the copy at " << at(S.Loc) << " one "
            << std::to_string(SegmentBytes) << "-byte segment at a time";
+  });
+}
+
+void Reporter::returnHandoff(const CopySite &S, const Instruction &Ret,
+                             const RetRange &R, unsigned Callers,
+                             const Function &F,
+                             OptimizationRemarkEmitter &ORE) {
+  Where W = whereOf(Ret.getDebugLoc(), F);
+  json::Object O = locObject(W);
+  O["v"] = 1;
+  O["kind"] = "return-handoff";
+  O["site"] = hex16(S.Id);
+  O["dst_expr"] = R.Dst.str();
+  O["src_expr"] = R.Src.str();
+  O["len_expr"] = R.Len.str();
+  O["callers"] = (int64_t)Callers;
+  Lines.push_back(lineText(O));
+  ORE.emit([&] {
+    return OptimizationRemark("copier", "ReturnHandoff", &Ret)
+           << "copy at " << at(S.Loc) << " stays in flight past this return: "
+           << "the callers of " << F.getName() << " ("
+           << std::to_string(Callers) << (Callers == 1 ? " call" : " calls")
+           << ") sync " << R.Dst.str() << ", " << R.Len.str()
+           << " bytes, before their own first access";
   });
 }
 

@@ -5,7 +5,8 @@ import Foundation
 public struct Audit: Sendable {
     public var modules: [Record] = []
     public var copies: [Record] = []
-    /// Every csync, csync-removed and loop-pipelined record, sorted by place.
+    /// Every csync, csync-removed, loop-pipelined, handoff and return-handoff
+    /// record, sorted by place.
     public var events: [Record] = []
     /// Indexes into `copies` by site id.
     public var copyBySite: [String: Int] = [:]
@@ -22,6 +23,12 @@ public struct Audit: Sendable {
         public var csyncsOfConverted = 0
         public var removedCsyncs = 0
         public var pipelinedLoops = 0
+        /// Converted copies whose first use moved away from the copy (the
+        /// first csync is not right after it: work between them, or in
+        /// another block, function, clone or caller).
+        public var firstUseMoved = 0
+        /// Returns past which a copy stays in flight (its callers sync it).
+        public var returnHandoffs = 0
         public var copyReasons: [String: Int] = [:]
         public var csyncReasons: [String: Int] = [:]
         public var csyncsPerConvertedCopy: Double {
@@ -45,6 +52,7 @@ public struct Audit: Sendable {
         s.sites = copies.count
         for c in copies {
             if c.converted { s.converted += 1 }
+            if c.converted && c.firstUse == "moved" { s.firstUseMoved += 1 }
             s.copyReasons[c.reason, default: 0] += 1
         }
         for e in events {
@@ -55,13 +63,15 @@ public struct Audit: Sendable {
                 if let ci = copyBySite[e.site], copies[ci].converted { s.csyncsOfConverted += 1 }
             case .csyncRemoved: s.removedCsyncs += 1
             case .loopPipelined: s.pipelinedLoops += 1
+            case .returnHandoff: s.returnHandoffs += 1
             default: break
             }
         }
         summary = s
     }
 
-    static let kindRank: [RecordKind: Int] = [.module: 0, .copy: 1, .loopPipelined: 2, .handoff: 3, .csync: 4, .csyncRemoved: 5]
+    static let kindRank: [RecordKind: Int] = [.module: 0, .copy: 1, .loopPipelined: 2, .handoff: 3, .returnHandoff: 4,
+                                              .csync: 5, .csyncRemoved: 6]
 
     /// Sorts through indices: moving whole records (a dozen strings each)
     /// around during the sort cost more than the comparisons.
@@ -100,7 +110,10 @@ public struct Audit: Sendable {
         case .copy:
             let size = r.size.map { "\($0) bytes" } ?? "size not constant"
             let args = r.dst.isEmpty && r.src.isEmpty ? "" : " (\(r.dst.isEmpty ? "?" : r.dst) <- \(r.src.isEmpty ? "?" : r.src))"
-            if r.converted { return "\(r.op)\(args), \(size): converted to amemcpy" }
+            if r.converted {
+                let first = r.firstUse == "moved" ? " (first use moved away)" : r.firstUse == "adjacent" ? " (first use right after it)" : ""
+                return "\(r.op)\(args), \(size): converted to amemcpy\(first)"
+            }
             return "\(r.op)\(args), \(size): not converted: \(Audit.copyReasonText(r))"
         case .csync:
             let target = copyLabel(r)
@@ -114,6 +127,9 @@ public struct Audit: Sendable {
             return "loop pipelined over \(copyLabel(r)): one csync per \(r.segment)-byte segment"
         case .handoff:
             return "\(copyLabel(r)) stays in flight into \(r.callee): calls \(r.clone), which syncs before its own first access"
+        case .returnHandoff:
+            let calls = r.callers == 1 ? "1 call" : "\(r.callers) calls"
+            return "\(copyLabel(r)) stays in flight past this return: the callers of \(r.function) (\(calls)) sync \(r.dstExpr), \(r.lenExpr) bytes, before their own first access"
         case .module:
             return "module \(r.file)"
         }

@@ -26,6 +26,7 @@ public enum RecordKind: String, Sendable, CaseIterable {
     case csyncRemoved = "csync-removed"
     case loopPipelined = "loop-pipelined"
     case handoff
+    case returnHandoff = "return-handoff"
 }
 
 /// Where a record came from: the file given or found, the archive member
@@ -55,6 +56,9 @@ public struct Record: Sendable {
     public var detail = ""
     public var dst = ""
     public var src = ""
+    /// Converted copies: "adjacent" (a csync of it directly follows it) or
+    /// "moved" (the first use moved away); "" when the record does not say.
+    public var firstUse = ""
     // csync
     public var forcedBy = ""
     public var range = ""
@@ -67,6 +71,12 @@ public struct Record: Sendable {
     // handoff: the copy stays in flight into `callee`, through its clone
     public var callee = ""
     public var clone = ""
+    // return-handoff: the copy stays in flight past a return of `function`;
+    // its callers sync [dstExpr, +lenExpr) (names in the callers' terms)
+    public var dstExpr = ""
+    public var srcExpr = ""
+    public var lenExpr = ""
+    public var callers = 0
     // module
     public var producer = ""
     public var minSize = 0
@@ -82,8 +92,9 @@ public struct Record: Sendable {
     var identity: RecordIdentity {
         RecordIdentity(kind: kind, file: file, line: line, col: col, function: function,
                        inlinedAt: inlinedAt, site: site, op: op, size: size, converted: converted,
-                       reason: reason, detail: detail, dst: dst, src: src, forcedBy: forcedBy,
+                       reason: reason, detail: detail, dst: dst, src: src, firstUse: firstUse, forcedBy: forcedBy,
                        range: range, hoisted: hoisted, by: by, segment: segment, callee: callee, clone: clone,
+                       dstExpr: dstExpr, srcExpr: srcExpr, lenExpr: lenExpr, callers: callers,
                        producer: producer, minSize: minSize)
     }
 }
@@ -93,9 +104,10 @@ struct RecordIdentity: Hashable {
     var file: String, line: Int, col: Int, function: String
     var inlinedAt: [Frame]
     var site: String, op: String, size: Int?, converted: Bool
-    var reason: String, detail: String, dst: String, src: String
+    var reason: String, detail: String, dst: String, src: String, firstUse: String
     var forcedBy: String, range: String, hoisted: Bool, by: Position?, segment: Int
     var callee: String, clone: String
+    var dstExpr: String, srcExpr: String, lenExpr: String, callers: Int
     var producer: String, minSize: Int
 }
 
@@ -125,7 +137,7 @@ public enum RecordParser {
         }
         let kindName = try str(o, "kind")
         guard let k = RecordKind(rawValue: kindName) else {
-            throw RecordError(message: "unknown record kind \"\(kindName)\" (expected module, copy, csync, csync-removed, loop-pipelined or handoff)")
+            throw RecordError(message: "unknown record kind \"\(kindName)\" (expected module, copy, csync, csync-removed, loop-pipelined, handoff or return-handoff)")
         }
         var r = Record(kind: k)
         r.file = try str(o, "file")
@@ -158,6 +170,10 @@ public enum RecordParser {
             r.converted = b
             r.reason = try str(o, "reason")
             r.detail = try optStr(o, "detail"); r.dst = try optStr(o, "dst"); r.src = try optStr(o, "src")
+            r.firstUse = try optStr(o, "first_use")
+            guard ["", "adjacent", "moved"].contains(r.firstUse) else {
+                throw RecordError(message: "field \"first_use\" must be \"adjacent\" or \"moved\", not \"\(r.firstUse)\"")
+            }
         case .csync:
             r.reason = try str(o, "reason")
             r.forcedBy = try optStr(o, "forced_by"); r.range = try optStr(o, "range")
@@ -179,6 +195,9 @@ public enum RecordParser {
             r.segment = try optInt(o, "segment") ?? 0
         case .handoff:
             r.callee = try str(o, "callee"); r.clone = try str(o, "clone")
+        case .returnHandoff:
+            r.dstExpr = try str(o, "dst_expr"); r.lenExpr = try str(o, "len_expr")
+            r.srcExpr = try optStr(o, "src_expr"); r.callers = try optInt(o, "callers") ?? 0
         case .module:
             break
         }

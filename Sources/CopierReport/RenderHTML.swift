@@ -123,6 +123,7 @@ public struct HTMLRenderer {
         case .csyncRemoved: (cls, tag) = ("removed", "csync removed")
         case .loopPipelined: (cls, tag) = ("loop", "pipelined loop")
         case .handoff: (cls, tag) = ("loop", "handoff")
+        case .returnHandoff: (cls, tag) = ("loop", "return handoff")
         case .module: (cls, tag) = ("", "module")
         }
         var body = HTMLRenderer.esc(audit.describe(r))

@@ -14,12 +14,14 @@ public enum JSONRenderer {
                 ("size", c.size.map { JSON.int($0) } ?? .null),
                 ("converted", .bool(c.converted)), ("reason", .string(c.reason)),
                 ("detail", .string(c.detail)), ("dst", .string(c.dst)), ("src", .string(c.src)),
+                ("first_use", c.firstUse.isEmpty ? .null : .string(c.firstUse)),
             ]
             let evs = audit.events(of: c.site)
             fields.append(("csyncs", .array(evs.filter { $0.kind == .csync }.map(csync))))
             fields.append(("removed_csyncs", .array(evs.filter { $0.kind == .csyncRemoved }.map(removed))))
             fields.append(("pipelined_loops", .array(evs.filter { $0.kind == .loopPipelined }.map(loop))))
             fields.append(("handoffs", .array(evs.filter { $0.kind == .handoff }.map(handoff))))
+            fields.append(("return_handoffs", .array(evs.filter { $0.kind == .returnHandoff }.map(returnHandoff))))
             copies.append(.object(fields))
         }
         let unattached: [JSON] = audit.events.filter { audit.copyBySite[$0.site] == nil }.map { e in
@@ -28,6 +30,7 @@ public enum JSONRenderer {
             case .csync: if case .object(let f) = csync(e) { o += f }
             case .csyncRemoved: if case .object(let f) = removed(e) { o += f }
             case .handoff: if case .object(let f) = handoff(e) { o += f }
+            case .returnHandoff: if case .object(let f) = returnHandoff(e) { o += f }
             default: if case .object(let f) = loop(e) { o += f }
             }
             return .object(o)
@@ -55,6 +58,7 @@ public enum JSONRenderer {
             ("not_converted", .int(s.sites - s.converted)), ("csyncs", .int(s.csyncs)),
             ("csyncs_per_converted_copy", .double((s.csyncsPerConvertedCopy * 1000).rounded() / 1000)),
             ("removed_csyncs", .int(s.removedCsyncs)), ("pipelined_loops", .int(s.pipelinedLoops)),
+            ("first_use_moved", .int(s.firstUseMoved)), ("return_handoffs", .int(s.returnHandoffs)),
             ("copy_reasons", histogram(s.copyReasons)), ("csync_reasons", histogram(s.csyncReasons)),
         ])
     }
@@ -85,5 +89,9 @@ public enum JSONRenderer {
     static func loop(_ e: Record) -> JSON { .object(location(e) + [("segment", .int(e.segment))]) }
     static func handoff(_ e: Record) -> JSON {
         .object(location(e) + [("callee", .string(e.callee)), ("clone", .string(e.clone))])
+    }
+    static func returnHandoff(_ e: Record) -> JSON {
+        .object(location(e) + [("dst_expr", .string(e.dstExpr)), ("src_expr", .string(e.srcExpr)),
+                               ("len_expr", .string(e.lenExpr)), ("callers", .int(e.callers))])
     }
 }

@@ -13,6 +13,8 @@ public enum SARIFRenderer {
         Rule(id: "copier/csync", name: "CsyncInserted", text: "A csync CopierGen inserted before the first use of a copy's bytes."),
         Rule(id: "copier/csync-removed", name: "CsyncRemoved", text: "A csync CopierGen removed because another one already covers it."),
         Rule(id: "copier/loop-pipelined", name: "LoopPipelined", text: "A loop consuming a copy's destination that gets one csync per segment."),
+        Rule(id: "copier/handoff", name: "Handoff", text: "A copy that stays in flight into a called function's clone, which syncs before its own first access."),
+        Rule(id: "copier/return-handoff", name: "ReturnHandoff", text: "A copy that stays in flight past a return; every caller syncs it before its own first access."),
     ]
 
     static func ruleIndex(_ r: Record) -> Int {
@@ -20,6 +22,8 @@ public enum SARIFRenderer {
         case .copy: return r.converted ? 0 : 1
         case .csync: return 2
         case .csyncRemoved: return 3
+        case .handoff: return 5
+        case .returnHandoff: return 6
         default: return 4
         }
     }

@@ -36,6 +36,7 @@ public struct TextRenderer {
             case .csyncRemoved: return ("removed", "35")
             case .loopPipelined: return ("pipelined", "34")
             case .handoff: return ("handoff", "34")
+            case .returnHandoff: return ("return handoff", "34")
             case .module: return ("module", "0")
             }
         }()
@@ -92,6 +93,8 @@ public struct TextRenderer {
         out += "  csyncs per converted: \(String(format: "%.2f", s.csyncsPerConvertedCopy))\n"
         out += "  removed as redundant: \(s.removedCsyncs)\n"
         out += "  pipelined loops:      \(s.pipelinedLoops)\n"
+        out += "  first use moved away: \(s.firstUseMoved) of \(s.converted) converted\n"
+        out += "  return hand-offs:     \(s.returnHandoffs)\n"
         out += histogram("copy reasons", s.copyReasons)
         out += histogram("csync reasons", s.csyncReasons)
         return out

@@ -66,6 +66,8 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(s.csyncsPerConvertedCopy, 4.0 / 3.0, accuracy: 1e-9)
         XCTAssertEqual(s.removedCsyncs, 1)
         XCTAssertEqual(s.pipelinedLoops, 1)
+        XCTAssertEqual(s.firstUseMoved, 3, "every converted fixture copy says first_use moved")
+        XCTAssertEqual(s.returnHandoffs, 0)
         XCTAssertEqual(s.copyReasons, ["converted": 3, "too-small": 1])
         XCTAssertEqual(s.csyncReasons, ["read-of-destination": 3, "function-exit": 1])
     }

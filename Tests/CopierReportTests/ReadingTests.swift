@@ -54,6 +54,54 @@ final class ReadingTests: XCTestCase {
                       json.contains(#""clone":"parse.copier.4""#), json)
     }
 
+    /// A copy left in flight at a return (its callers sync it): the
+    /// return-handoff record is read and attached to its copy, the caller's
+    /// csync too; `first_use` is read and counted; JSON matches the schema.
+    func testReturnHandoffAndFirstUse() throws {
+        let d = Fixtures.tempDir("return-handoff")
+        let lines = [
+            #"{"v":1,"kind":"copy","file":"r.c","line":3,"col":3,"func":"dup","inlined_at":[],"site":"00000000000000d1","op":"memcpy","size":null,"converted":true,"reason":"converted","dst":"d","src":"p","first_use":"moved"}"#,
+            #"{"v":1,"kind":"return-handoff","file":"r.c","line":4,"col":3,"func":"dup","inlined_at":[],"site":"00000000000000d1","dst_expr":"ret","src_expr":"arg0","len_expr":"arg1","callers":2}"#,
+            #"{"v":1,"kind":"csync","file":"r.c","line":9,"col":7,"func":"main","inlined_at":[],"site":"00000000000000d1","reason":"read-of-destination","forced_by":"load i8","range":"whole"}"#,
+            #"{"v":1,"kind":"copy","file":"r.c","line":12,"col":3,"func":"main","inlined_at":[],"site":"00000000000000d2","op":"memcpy","size":8192,"converted":true,"reason":"converted","dst":"b","src":"s","first_use":"adjacent"}"#,
+            #"{"v":1,"kind":"copy","file":"r.c","line":13,"col":3,"func":"main","inlined_at":[],"site":"00000000000000d3","op":"memcpy","size":8192,"converted":true,"reason":"converted","dst":"c","src":"s"}"#,
+        ]
+        let o = try Fixtures.object(lines.joined(separator: "\n") + "\n", in: d, name: "r")
+        let r = Loader.load([o])
+        XCTAssertEqual(r.diagnostics, [])
+        let h = try XCTUnwrap(r.records.first { $0.kind == .returnHandoff })
+        XCTAssertEqual(h.dstExpr, "ret"); XCTAssertEqual(h.srcExpr, "arg0"); XCTAssertEqual(h.lenExpr, "arg1")
+        XCTAssertEqual(h.callers, 2); XCTAssertEqual(h.function, "dup")
+        let audit = Audit(records: r.records)
+        XCTAssertEqual(audit.events(of: "00000000000000d1").map(\.kind), [.returnHandoff, .csync])
+        XCTAssertTrue(audit.describe(h).contains("stays in flight past this return: the callers of dup (2 calls) sync ret, arg1 bytes"), audit.describe(h))
+        // Moved: d1 only (d2 is adjacent, d3's record does not say).
+        XCTAssertEqual(audit.summary.firstUseMoved, 1)
+        XCTAssertEqual(audit.summary.returnHandoffs, 1)
+        XCTAssertTrue(audit.describe(audit.copies[0]).hasSuffix("converted to amemcpy (first use moved away)"))
+        let text = TextRenderer(color: false, sources: SourceStore(root: d)).summary(audit.summary)
+        XCTAssertTrue(text.contains("first use moved away: 1 of 3 converted\n"), text)
+        XCTAssertTrue(text.contains("return hand-offs:     1\n"), text)
+        let json = JSONRenderer.render(audit, load: r)
+        try Fixtures.validate(json, schema: "\(Fixtures.docs)/audit.schema.json", draft: "Draft7Validator")
+        let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let summary = doc["summary"] as! [String: Any]
+        XCTAssertEqual(summary["first_use_moved"] as? Int, 1)
+        XCTAssertEqual(summary["return_handoffs"] as? Int, 1)
+        let copies = doc["copies"] as! [[String: Any]]
+        XCTAssertEqual(copies.map { $0["first_use"] as? String }, ["moved", "adjacent", nil])
+        let rh = try XCTUnwrap((copies[0]["return_handoffs"] as? [[String: Any]])?.first)
+        XCTAssertEqual(rh["dst_expr"] as? String, "ret"); XCTAssertEqual(rh["callers"] as? Int, 2)
+    }
+
+    func testBadFirstUseIsRejected() throws {
+        let d = Fixtures.tempDir("bad-first-use")
+        let o = try Fixtures.object(#"{"v":1,"kind":"copy","file":"x.c","line":1,"site":"1","op":"memcpy","converted":true,"reason":"converted","first_use":"soon"}"# + "\n", in: d, name: "x")
+        let r = Loader.load([o])
+        XCTAssertEqual(r.records.count, 0)
+        XCTAssertTrue(r.diagnostics.contains { $0.message.contains(#"field "first_use" must be "adjacent" or "moved""#) }, "\(r.diagnostics)")
+    }
+
     /// Linking concatenates the sections of all objects (with alignment
     /// padding); strip and --gc-sections keep them.
     func testExecutableSharedLibraryAndStrip() throws {

@@ -16,7 +16,7 @@
 // RUN: llvm-objcopy-19 --dump-section=copier_report=%t/exe.rep %t/exe
 // RUN: %FileCheck %s < %t/exe.rep
 // CHECK: {"file":"records-link.c","kind":"module"
-// CHECK: "converted":true,"dst":"buf","file":"records-link.c","func":"fill"
+// CHECK: "converted":true,"dst":"buf","file":"records-link.c","first_use":"moved","func":"fill"
 // CHECK: "kind":"loop-pipelined","line":28
 // FLAGS: copier_report PROGBITS {{.*}} AR
 void *memcpy(void *, const void *, unsigned long);
@@ -29,3 +29,4 @@ __attribute__((noinline)) void fill(const char *src) {
   total = s;
 }
 void entry(void) {}
+// (first_use is "moved": the loop reads buf one segment at a time.)
