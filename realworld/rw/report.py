@@ -94,7 +94,8 @@ def bench_table(results):
                     names.append(k)
         for k in names:
             bname = k.split("/", 1)[0]
-            ld = results.get("bench_load", {}).get(pkg, {}).get(bname)
+            ld = results.get("bench_load", {}).get(pkg)
+            ld = ld.get(bname) if isinstance(ld, dict) else None  # older results: one pair per package
             load = "%.1f (%.1f–%.1f)" % (ld["median"], ld["min"], ld["max"]) if ld else "n/a"
             for mode, m in p["modes"].items():
                 b = m.get("bench") or {}
