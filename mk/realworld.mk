@@ -1,7 +1,8 @@
 # Real-world matrix (realworld/): Debian source packages built with clang-19
 # and every copier-cc mode, their own test suites compared test by test.
 #
-#   make realworld        all packages x all modes + benchmarks (< 30 min on 2 cores)
+#   make realworld        all packages x all modes + benchmarks (< 30 min on 2 cores;
+#                         prints its total wall time, also in results.{json,md})
 #   make realworld-quick  zlib + jansson, copier-cc vs clang-19, no benchmarks
 #
 # Sources are fetched with `apt-get source` through a private deb-src list and
@@ -10,11 +11,12 @@
 REALWORLD_RUN  := python3 $(TOP)/realworld/run.py --build-root $(BUILD) --jobs 2
 REALWORLD_ARGS ?=
 
-# The parsers' self-test is instant, so it is part of `make test`; the quick
-# matrix is not (yet): it needs a working copier-cc and takes ~1-2 minutes.
-TEST_SUITES += test-realworld-parsers
+# The parsers' and the benchmark statistics' self-tests are instant, so they are
+# part of `make test`; the quick matrix is not (yet): it needs a working
+# copier-cc and takes ~1-2 minutes.
+TEST_SUITES += test-realworld-parsers test-realworld-bench
 
-.PHONY: realworld realworld-quick test-realworld-parsers test-realworld-quick
+.PHONY: realworld realworld-quick test-realworld-parsers test-realworld-bench test-realworld-quick
 realworld: build
 	$(REALWORLD_RUN) $(REALWORLD_ARGS)
 
@@ -24,6 +26,9 @@ realworld-quick: build
 
 test-realworld-parsers:
 	@$(RUN_SUITE) realworld-parsers python3 $(TOP)/realworld/rw/parsers.py
+
+test-realworld-bench:
+	@$(RUN_SUITE) realworld-bench python3 $(TOP)/realworld/rw/bench.py
 
 test-realworld-quick:
 	@$(RUN_SUITE) realworld-quick $(REALWORLD_RUN) --packages zlib,jansson \
