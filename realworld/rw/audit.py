@@ -52,7 +52,7 @@ def _records(blob):
 
 def from_sections(tree):
     """Unique copy sites (by site id) seen in the tree's object files."""
-    sites, csyncs, objects = {}, set(), 0
+    sites, csyncs, objects, moved = {}, set(), 0, set()
     for root, _, files in os.walk(tree):
         for fn in files:
             if not fn.endswith(".o"):
@@ -65,23 +65,23 @@ def from_sections(tree):
                 if rec.get("kind") == "copy":
                     key = rec.get("site") or (rec.get("file"), rec.get("line"), rec.get("col"))
                     sites[key] = sites.get(key, False) or bool(rec.get("converted"))
+                    if rec.get("first_use") == "moved":
+                        moved.add(key)
                 elif rec.get("kind") == "csync":
                     csyncs.add((rec.get("site"), rec.get("file"), rec.get("line"), rec.get("col")))
     if objects == 0:
         return None
     return {"source": "copier_report sections", "objects": objects, "copy_sites": len(sites),
             "converted": sum(1 for v in sites.values() if v), "csyncs": len(csyncs),
-            "first_use_moved_away": None}  # not derivable from the raw records: see above
+            "first_use_moved_away": len(moved)}
 
 
-# PLACEHOLDER (first use moved away): converted sites whose first csync
-# CopierGen did not put right after the copy, i.e. the copy has a window in
-# which it can run ahead of its use. `copier audit --format json` does not
-# report this yet (2026-11-23: Sources/CopierReport's summary has sites,
-# converted, csyncs, removed_csyncs, pipelined_loops, reasons); another change
-# is adding it. Until then the column reads "n/a". When the field lands under
-# another name, change FIRST_USE_FIELD only.
-FIRST_USE_FIELD = "first_use_moved_away"
+# First use moved away: converted sites whose first csync CopierGen did not
+# put right after the copy (the copy has a window in which it can run ahead
+# of its use): `copier audit --format json` reports it as
+# summary.first_use_moved; each copy record carries first_use
+# ("adjacent" / "moved").
+FIRST_USE_FIELD = "first_use_moved"
 
 
 def first_use_moved_away(summary):
@@ -114,7 +114,7 @@ def from_audit_tool(copier, tree):
         return {"source": "copier audit", "copy_sites": len(copies),
                 "converted": sum(1 for r in copies if r.get("converted")),
                 "csyncs": sum(1 for r in doc if isinstance(r, dict) and r.get("kind") == "csync"),
-                "first_use_moved_away": None}
+                "first_use_moved_away": sum(1 for r in copies if r.get("first_use") == "moved")}
     return None
 
 
