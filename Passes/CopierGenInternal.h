@@ -6,6 +6,8 @@
 //   CopierGenCandidates.cpp which copies to convert, site ids, the rewrite
 //   CopierGenPlacement.cpp  the forward walk that decides where csyncs go
 //   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
+//   CopierGenStrip.cpp      ...checked once per loop entry or per segment
+//                           (CopierGenLoopsImpl.h holds what both share)
 //   CopierGenRecords.cpp    source locations, remarks and embedded records
 //
 //===----------------------------------------------------------------------===//
