@@ -454,3 +454,45 @@ loop:
 exit:
   ret i32 %acc1
 }
+
+; The same two walks with a trip count known only at run time: strip-mined.
+; The descending cluster's room is counted downwards from its address, and
+; its window, when it syncs, ends just after its bytes.
+; CHECK-LABEL: define i64 @down_strip(
+; CHECK: copier.strip:
+; CHECK: %copier.strip.n = udiv i64 %{{[0-9]+}}, 4
+; CHECK: %ni.at = sub i64 -1, %i.strip
+; CHECK-NEXT: %q.at = getelementptr i32, ptr %last, i64 %ni.at
+; CHECK-NEXT: [[QA:%copier.addr[0-9]+]] = ptrtoint ptr %q.at to i64
+; CHECK: %copier.wlo = select
+; CHECK: call void @csync(ptr %copier.wptr, i64 65536)
+; CHECK: [[QLO:%copier.lo[0-9]+]] = phi i64 [ %copier.lo, %{{[0-9]+}} ], [ %copier.wlo, %{{[0-9]+}} ]
+; CHECK-NEXT: [[QIN:%[0-9]+]] = sub i64 [[QA]], [[QLO]]
+; CHECK-NEXT: %copier.strip.n3 = udiv i64 [[QIN]], 4
+; CHECK-NEXT: call i64 @llvm.umin.i64(i64 %copier.strip.n, i64 %copier.strip.n3)
+; CHECK: loop:
+; CHECK-NOT: csync
+; CHECK: copier.strip.end:
+define i64 @down_strip(ptr noalias %d, ptr noalias %s, i64 %n) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  %last = getelementptr inbounds i8, ptr %d, i64 %n
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi i64 [ 0, %entry ], [ %acc2, %loop ]
+  %p = getelementptr inbounds i32, ptr %d, i64 %i
+  %v = load i32, ptr %p
+  %ni = sub i64 -1, %i
+  %q = getelementptr inbounds i32, ptr %last, i64 %ni
+  %u = load i32, ptr %q
+  %w = zext i32 %v to i64
+  %x = zext i32 %u to i64
+  %acc1 = add i64 %acc, %w
+  %acc2 = xor i64 %acc1, %x
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i64 %acc2
+}
