@@ -32,7 +32,6 @@
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
-#include "llvm/Transforms/Utils/LoopUtils.h"
 #include "llvm/Transforms/Utils/SSAUpdater.h"
 
 #include <algorithm>
@@ -128,12 +127,12 @@ struct Classified {
   MapVector<Loop *, std::vector<const Plan *>> ByLoop;
   /// Loads left to a check of their own.
   std::vector<const Plan *> PerLoad;
-  /// Loads walking downwards (window placed below them).
+  /// Loads walking downwards: a window they move ends just after them.
   SmallPtrSet<const Plan *, 8> Down;
 };
 
-Classified classify(ArrayRef<const Plan *> Guards, Loop &L, ScalarEvolution &SE,
-                    const DataLayout &DLay) {
+Classified classify(ArrayRef<const Plan *> Guards, Loop &L,
+                    ScalarEvolution &SE) {
   Classified R;
   for (const Plan *G : Guards) {
     auto *Ld = cast<LoadInst>(G->At);
@@ -154,7 +153,6 @@ Classified classify(ArrayRef<const Plan *> Guards, Loop &L, ScalarEvolution &SE,
     }
     R.ByLoop[CL].push_back(G);
   }
-  (void)DLay;
   return R;
 }
 
@@ -278,7 +276,7 @@ emitSegmentGuards(ArrayRef<const Plan *> Guards, const CopySite &S,
   Classified Cl;
   {
     ScalarEvolution SE(F, TLI, AC, DT, LI);
-    Cl = classify(Guards, L, SE, DLay);
+    Cl = classify(Guards, L, SE);
   }
   std::vector<Check> Checks;
   std::vector<const Plan *> PerLoad = Cl.PerLoad;
