@@ -224,7 +224,9 @@ void strip(Loop &CL, ArrayRef<Cluster *> Cs, Value *ECv, const Runtime &RT,
     X->setIncomingBlock(Idx, OH);
     X->setIncomingValue(Idx, XO);
   }
-  PHINode *JJ = PHINode::Create(I64, 2, "copier.jj", H->begin());
+  // Iterations left in the strip after the current one: counting down to 0
+  // lets the latch test be a decrement and a branch on zero.
+  PHINode *Rem = PHINode::Create(I64, 2, "copier.rem", H->begin());
   BranchInst *NewBr =
       BranchInst::Create(End, H, ConstantInt::getFalse(Ctx), OldBr);
   NewBr->copyMetadata(*OldBr); // loop metadata stays with the inner loop
@@ -235,15 +237,14 @@ void strip(Loop &CL, ArrayRef<Cluster *> Cs, Value *ECv, const Runtime &RT,
   Value *OldCond = OldBr->getCondition();
   OldBr->eraseFromParent();
   IRBuilder<> LB(NewBr);
-  Value *JJ1 = LB.CreateAdd(JJ, ConstantInt::get(I64, 1), "copier.jj.next",
-                            /*HasNUW=*/true);
-  JJ->addIncoming(J, OH);
-  JJ->addIncoming(JJ1, Latch);
-  J->addIncoming(JJ1, End);
+  Value *RemNext = LB.CreateAdd(Rem, ConstantInt::getAllOnesValue(I64),
+                                "copier.rem.next");
+  Rem->addIncoming(RemNext, Latch);
+  NewBr->setCondition(LB.CreateICmpEQ(Rem, LB.getInt64(0), "copier.strip.at"));
   Exit->replacePhiUsesWith(Latch, End);
-  IRBuilder<> EB(End);
-  BranchInst *EndBr =
-      EB.CreateCondBr(EB.CreateICmpEQ(JJ, ECv, "copier.strip.done"), Exit, OH);
+  // End's condition and J's next value need the strip's last iteration,
+  // computed below.
+  BranchInst *EndBr = BranchInst::Create(Exit, OH, ConstantInt::getTrue(Ctx), End);
   EndBr->setDebugLoc(NewBr->getDebugLoc());
   DTU.applyUpdates({{DominatorTree::Insert, Pre, OH},
                     {DominatorTree::Insert, OH, H},
@@ -314,11 +315,14 @@ void strip(Loop &CL, ArrayRef<Cluster *> Cs, Value *ECv, const Runtime &RT,
   }
   IRBuilder<> TB(OHBr);
   Value *Left = TB.CreateSub(ECv, J);
-  Value *Last = TB.CreateAdd(
-      J, TB.CreateBinaryIntrinsic(Intrinsic::umin, Extra, Left),
-      "copier.strip.last");
-  IRBuilder<> CB(NewBr);
-  NewBr->setCondition(CB.CreateICmpEQ(JJ, Last, "copier.strip.at"));
+  Value *K = TB.CreateBinaryIntrinsic(Intrinsic::umin, Extra, Left);
+  Value *Last = TB.CreateAdd(J, K, "copier.strip.last");
+  Rem->addIncoming(K, OHBr->getParent());
+  IRBuilder<> EB(EndBr);
+  EndBr->setCondition(EB.CreateICmpEQ(Last, ECv, "copier.strip.done"));
+  J->addIncoming(EB.CreateAdd(Last, EB.getInt64(1), "copier.j.next",
+                              /*HasNUW=*/true),
+                 End);
   SmallVector<PHINode *, 16> Seeds(HPhis.begin(), HPhis.end());
   for (PHINode *X : HPhis)
     if (auto *XO = dyn_cast<PHINode>(Twin[X]))

@@ -12,16 +12,18 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 
 ; Strip-mining: the latch's exit count is computable, so the loop becomes a
 ; loop over strips. Each strip checks the window once at the current
-; iteration (the address recomputed from the header phi's strip value), then
-; runs the original body, whose exit test is now "jj == last"; the old test
-; is gone. "done" tells the real exit from the end of a strip.
+; iteration (the address recomputed from the header phi's strip value),
+; counts the iterations the window covers (never past the exit count), then
+; runs the original body, whose exit test is now "rem == 0" on a counter
+; going down; the old test is gone. "done" tells the real exit from the end
+; of a strip.
 ; CHECK-LABEL: define i64 @strip_basic(
 ; CHECK: loop.preheader:
 ; CHECK-NEXT: [[EC:%[0-9]+]] = add i64 %n, -1
 ; CHECK-NEXT: br label %copier.strip
 ; CHECK: copier.strip:
 ; CHECK-NEXT: [[LO:%copier.lo[0-9]*]] = phi i64 [ -65537, %loop.preheader ], [ [[LOE:%copier.lo[0-9]*]], %copier.strip.end ]
-; CHECK-NEXT: [[J:%copier.j]] = phi i64 [ 0, %loop.preheader ], [ [[JJN:%copier.jj.next]], %copier.strip.end ]
+; CHECK-NEXT: [[J:%copier.j]] = phi i64 [ 0, %loop.preheader ], [ [[JN:%copier.j.next]], %copier.strip.end ]
 ; CHECK-NEXT: %i.strip = phi i64 [ 0, %loop.preheader ], [ %i1, %copier.strip.end ]
 ; CHECK-NEXT: %acc.strip = phi i64 [ 0, %loop.preheader ], [ %acc1, %copier.strip.end ]
 ; CHECK-NEXT: [[P:%p.at]] = getelementptr i8, ptr %d, i64 %i.strip
@@ -40,14 +42,15 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 ; CHECK-NEXT: [[LAST:%copier.strip.last]] = add i64 [[J]], [[K]]
 ; CHECK-NEXT: br label %loop
 ; CHECK: loop:
-; CHECK-NEXT: [[JJ:%copier.jj]] = phi i64 [ [[J]], %[[ROOM]] ], [ [[JJN]], %loop ]
+; CHECK-NEXT: [[RN:%copier.rem]] = phi i64 [ [[RNX:%copier.rem.next]], %loop ], [ [[K]], %[[ROOM]] ]
 ; CHECK-NOT: csync
 ; CHECK-NOT: icmp ult
-; CHECK: [[JJN]] = add nuw i64 [[JJ]], 1
-; CHECK-NEXT: [[AT:%copier.strip.at]] = icmp eq i64 [[JJ]], [[LAST]]
+; CHECK: [[RNX]] = add i64 [[RN]], -1
+; CHECK-NEXT: [[AT:%copier.strip.at]] = icmp eq i64 [[RN]], 0
 ; CHECK-NEXT: br i1 [[AT]], label %copier.strip.end, label %loop, !prof !{{[0-9]+}}, !copier.strip
 ; CHECK: copier.strip.end:
-; CHECK-NEXT: [[DONE:%copier.strip.done]] = icmp eq i64 [[JJ]], [[EC]]
+; CHECK-NEXT: [[DONE:%copier.strip.done]] = icmp eq i64 [[LAST]], [[EC]]
+; CHECK-NEXT: [[JN]] = add nuw i64 [[LAST]], 1
 ; CHECK-NEXT: br i1 [[DONE]], label %exit, label %copier.strip
 ; CHECK: exit:
 ; CHECK-NEXT: %r = phi i64 [ 0, %entry ], [ %acc1, %copier.strip.end ]
@@ -434,7 +437,7 @@ exit:
 ; CHECK-LABEL: define i32 @narrow_iv(
 ; CHECK: %copier.strip.ec = zext i32 %{{[0-9]+}} to i64
 ; CHECK: %ix.at = zext i32 %i.strip to i64
-; CHECK: %copier.strip.done = icmp eq i64 %copier.jj, %copier.strip.ec
+; CHECK: %copier.strip.done = icmp eq i64 %copier.strip.last, %copier.strip.ec
 define i32 @narrow_iv(ptr noalias %d, ptr noalias %s, i32 %n) {
 entry:
   %bytes = zext i32 %n to i64
