@@ -499,3 +499,33 @@ loop:
 exit:
   ret i64 %acc2
 }
+
+; One load that may read either copy's destination is a load of both: the
+; first copy strip-mines the loop, the second keeps a check on the load.
+; CHECK-LABEL: define i64 @shared_load(
+; CHECK: copier.strip:
+; CHECK: call void @csync(ptr %p.at, i64 65536)
+; CHECK: loop:
+; CHECK: [[A2:%copier.addr[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK: call void @csync(ptr %p, i64 65536)
+; CHECK: %v = load i8, ptr %p
+; CHECK: br i1 %copier.strip.at
+define i64 @shared_load(ptr noalias %d, ptr noalias %e, ptr noalias %s, ptr noalias %t, i1 %b, i64 %n) {
+entry:
+  %q = select i1 %b, ptr %d, ptr %e
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  call void @llvm.memcpy.p0.p0.i64(ptr %e, ptr %t, i64 %n, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %loop ]
+  %p = getelementptr inbounds i8, ptr %q, i64 %i
+  %v = load i8, ptr %p
+  %w = zext i8 %v to i64
+  %acc1 = add i64 %acc, %w
+  %i1 = add nuw i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i64 %acc1
+}
