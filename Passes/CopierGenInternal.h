@@ -6,6 +6,8 @@
 //   CopierGenCandidates.cpp which copies to convert, site ids, the rewrite
 //   CopierGenPlacement.cpp  the forward walk that decides where csyncs go
 //   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
+//   CopierGenStrip.cpp      ...checked once per loop entry or per segment
+//                           (CopierGenLoopsImpl.h holds what both share)
 //   CopierGenReturns.cpp    copies left in flight at a return, synced by
 //                           every caller instead
 //   CopierGenRecords.cpp    source locations, remarks and embedded records
