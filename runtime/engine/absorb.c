@@ -195,23 +195,29 @@ static void complete_all(struct client *c, struct absorb_plan *p) {
   p->n = 0;
 }
 
-void cp_absorb_attach(struct client *c, struct absorb_plan *p, struct copier_descr *d) {
-  struct absorb_map *m = malloc(sizeof *m + MAX_RUNS * sizeof(struct absorb_run));
-  if (!m) {
-    complete_all(c, p);
-    return;
-  }
-  struct builder b = {m->run, 0, MAX_RUNS, 0, 0};
+void cp_absorb_attach(struct client *c, struct absorb_plan *p, struct node *nd) {
+  struct copier_descr *d = nd->d;
+  _Alignas(8) unsigned char tmp[ABSORB_MAP_BYTES(MAX_RUNS)];
+  struct absorb_map *t = (struct absorb_map *)tmp;
+  struct builder b = {t->run, 0, MAX_RUNS, 0, 0};
+  struct absorb_plan saved = *p;
   build(c, p, d->src, d->n, d->gran, true, &b);
   p->n = 0;
-  if (!b.n) {
-    free(m);
+  if (!b.n) return;
+  t->nrun = b.n;
+  t->depth = b.depth;
+  struct absorb_map *m = b.n <= ABSORB_INLINE_RUNS ? (struct absorb_map *)nd->amap_inl : malloc(ABSORB_MAP_BYTES(b.n));
+  if (!m) {
+    /* Give the holds back (the release of every segment takes exactly
+     * those), then do what the copy would have waited for. */
+    d->amap = t;
+    cp_absorb_release(d, 0, d->nseg - 1, NULL, 0);
+    d->amap = NULL;
+    complete_all(c, &saved);
     return;
   }
-  m->nrun = b.n;
-  m->depth = b.depth;
-  struct absorb_map *s = realloc(m, sizeof *m + b.n * sizeof(struct absorb_run));
-  d->amap = s ? s : m;
+  memcpy(m, t, ABSORB_MAP_BYTES(b.n));
+  d->amap = m;
   STAT_ADD(&c->st, absorbed_bytes, b.absorbed);
 }
 
@@ -308,6 +314,49 @@ void cp_absorb_unhold(struct client *c, struct node *o, uint64_t first, uint64_t
       a->waited = 1;
       cp_sync_segments(c, a, a0 / a->d->gran, (a1 - 1) / a->d->gran);
     }
+  }
+}
+
+/* After a client copied segments of absorbing copy a (a csync helping):
+ * origin segments whose last hold it released are pending again, and a
+ * service thread that already ran that origin (skipping them) will not
+ * come back. Hand such an origin back to the service rather than leave
+ * the work to the next csync of it. An origin still queued gets them done
+ * anyway; one being run right now is left (its client finishes it). */
+void cp_absorb_requeue(struct client *c, struct node *a) {
+  const struct absorb_map *m = a->d->amap;
+  struct copier_descr *prev = NULL;
+  for (uint32_t i = 0; i < m->nrun; i++) {
+    const struct absorb_run *r = &m->run[i];
+    struct copier_descr *o = r->origin;
+    if (o == prev) continue;
+    prev = o;
+    /* A sleeping copier would cost this csync a wake: leave the work to
+     * whoever needs the origin next. */
+    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) return;
+    /* Only an origin still on the list may be touched: one already retired
+     * may be freed. (Its memory may even hold a newer copy by now: then
+     * this is a harmless hint, and the bounds below are that copy's.) */
+    struct node *on = a->next;
+    while (on && on->d != o) on = on->next;
+    if (!on || atomic_load_explicit(&on->state, memory_order_relaxed) != NODE_CONSUMED) continue;
+    if (atomic_load_explicit(&o->flags, memory_order_relaxed) & (DF_LAZY | DF_ABORTED)) continue;
+    bool pending = false;
+    uint64_t j1 = (r->ooff + r->len - 1) / r->ogran;
+    if (j1 >= o->nseg) j1 = o->nseg - 1;
+    for (uint64_t j = r->ooff / r->ogran; j <= j1 && !pending; j++)
+      pending = atomic_load_explicit(SEG(o, j), memory_order_relaxed) == SEG_PENDING;
+    if (!pending) continue;
+    int e = NODE_CONSUMED;
+    if (!atomic_compare_exchange_strong_explicit(&on->state, &e, NODE_QUEUED, memory_order_acq_rel,
+                                                 memory_order_relaxed))
+      continue;
+    if (!cp_ring_push(c, on)) {
+      atomic_store_explicit(&on->state, NODE_CONSUMED, memory_order_relaxed);
+      continue;
+    }
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) cp_wake_service();
   }
 }
 

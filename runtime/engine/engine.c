@@ -56,7 +56,7 @@ void cp_retire(struct client *c, struct node *nd, bool run_handler) {
    * absorbing copy may still be leaving it (absorb.c): a few nanoseconds. */
   while (CP_UNLIKELY(atomic_load_explicit(&d->pins, memory_order_acquire) != 0)) cp_pause();
   if (d->amap) {
-    free(d->amap);
+    if ((void *)d->amap != (void *)nd->amap_inl) free(d->amap);
     d->amap = NULL;
   }
   record_outcome(nd);
@@ -343,7 +343,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   nd->d->ret = ret;
   nd->d->site = site;
   nd->site_slot = slot;
-  if (plan.n) cp_absorb_attach(c, &plan, nd->d);
+  if (plan.n) cp_absorb_attach(c, &plan, nd);
   cp_enqueue(c, nd, false);
   return dst;
 }

@@ -86,6 +86,25 @@ struct copier_descr {
 
 #define DESCR_HDR sizeof(struct copier_descr)
 
+/* ---- absorption maps (absorb.c) -------------------------------------------
+ * Which parts of a copy read an earlier pending copy's source instead of
+ * its own. Immutable once the copy is submitted. */
+struct absorb_run {
+  uint64_t off, len;          /* bytes [off, off+len) of the absorbing copy */
+  const char *src;            /* ...are read here (an earlier copy's source) */
+  struct copier_descr *origin;/* the earlier copy whose segments are held */
+  uint64_t ooff;              /* offset of `off` in origin */
+  uint64_t ogran;             /* origin's segment size and state stride, copied so */
+  uint32_t ostride;           /* that releasing a hold touches only the state byte */
+};
+struct absorb_map {
+  uint32_t nrun, depth;       /* depth: length of the absorption chain behind it */
+  struct absorb_run run[];    /* sorted by off, disjoint */
+};
+/* Maps this small live in the node (no malloc on the submit path). */
+#define ABSORB_INLINE_RUNS 2
+#define ABSORB_MAP_BYTES(nrun) (sizeof(struct absorb_map) + (nrun) * sizeof(struct absorb_run))
+
 /* ---- nodes: what the ring and the client list hold ----------------------
  * Nodes are engine-owned and recycled only when no service thread can still
  * reach them, so a caller may free its descriptor as soon as the engine
@@ -113,6 +132,7 @@ struct node {
   uint64_t helped;            /* segments the client copied itself */
   uint64_t wait_ns;           /* time its client's csyncs spent on it */
   struct copier_descr *big;   /* malloc'd descriptor for large copies */
+  _Alignas(8) unsigned char amap_inl[ABSORB_MAP_BYTES(ABSORB_INLINE_RUNS)]; /* d->amap, when small */
   _Alignas(64) _Atomic int state; /* written by service threads */
   /* internal descriptor for copies of <= INLINE_SEGS segments */
   _Alignas(64) unsigned char inl[DESCR_BYTES(INLINE_SEGS, SEG_PAD)];
@@ -237,18 +257,6 @@ CP_HIDDEN uint64_t cp_now_ns(void);
 
 /* absorb.c: copy absorption (see the comment at its top) */
 #define ABSORB_MAX_CAND 8
-struct absorb_run {
-  uint64_t off, len;          /* bytes [off, off+len) of the absorbing copy */
-  const char *src;            /* ...are read here (an earlier copy's source) */
-  struct copier_descr *origin;/* the earlier copy whose segments are held */
-  uint64_t ooff;              /* offset of `off` in origin */
-  uint64_t ogran;             /* origin's segment size and state stride, copied so */
-  uint32_t ostride;           /* that releasing a hold touches only the state byte */
-};
-struct absorb_map {
-  uint32_t nrun, depth;       /* depth: length of the absorption chain behind it */
-  struct absorb_run run[];    /* sorted by off, disjoint */
-};
 /* An origin segment a service thread claimed when it released the last hold. */
 struct absorb_claim { struct copier_descr *d; uint64_t j; };
 /* Filled by cp_submit_deps: pending earlier copies whose destination the
@@ -258,12 +266,13 @@ struct absorb_plan {
   int n;
   struct { struct node *nd; uint64_t j0, j1; } cand[ABSORB_MAX_CAND];
 };
-CP_HIDDEN void cp_absorb_attach(struct client *c, struct absorb_plan *p, struct copier_descr *d);
+CP_HIDDEN void cp_absorb_attach(struct client *c, struct absorb_plan *p, struct node *nd);
 CP_HIDDEN void cp_absorb_inline(struct client *c, struct absorb_plan *p, char *dst, const char *src, size_t n);
 CP_HIDDEN int cp_absorb_copy(struct copier_descr *d, uint64_t off, uint64_t end, int mode, uintptr_t *fa, int *sig);
 CP_HIDDEN int cp_absorb_release(struct copier_descr *d, uint64_t j0, uint64_t j1, struct absorb_claim *out, int max);
 CP_HIDDEN void cp_absorb_unhold(struct client *c, struct node *o, uint64_t first, uint64_t last);
 CP_HIDDEN bool cp_absorbable(const struct node *nd, const struct absorb_plan *p);
+CP_HIDDEN void cp_absorb_requeue(struct client *c, struct node *a);
 
 /* engine.c */
 CP_HIDDEN void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n, struct absorb_plan *p);

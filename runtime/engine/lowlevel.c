@@ -89,7 +89,7 @@ copier_descr *_amemcpy(void *mem, void *dst, const void *src, size_t n, size_t g
   }
   nd->d = d;
   cp_descr_setup(d, dst, src, n, gran, fl, 1);
-  if (plan.n) cp_absorb_attach(c, &plan, d);
+  if (plan.n) cp_absorb_attach(c, &plan, nd);
   d->ret = ret;
   d->site = 0;
   nd->handler = handler;

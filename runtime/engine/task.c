@@ -186,12 +186,16 @@ void cp_sync_segments(struct client *c, struct node *nd, uint64_t first, uint64_
   }
   for (uint64_t j = first; j <= last; j++)
     if (atomic_load_explicit(SEG(d, j), memory_order_acquire) != SEG_DONE) cp_wait_done(d, j);
+  if (CP_UNLIKELY(d->amap != NULL)) cp_absorb_requeue(c, nd);
 }
 
 /* A service thread runs a whole task: claim what is pending, skip what a
- * client has claimed (it finishes it), wait only inside ordered tasks. */
+ * client has claimed (it finishes it) or what later copies hold (absorb.c;
+ * one more pass takes the holds released meanwhile), wait only inside
+ * ordered tasks. */
 void cp_run_task(struct copier_descr *d, struct cstats *st, bool service) {
   uint32_t fl = atomic_load_explicit(&d->flags, memory_order_relaxed);
+  bool held = false;
   for (uint64_t k = 0; k < d->nseg; k++) {
     uint64_t j = exec_index_to_seg(d, k, fl);
     uint8_t s = atomic_load_explicit(SEG(d, j), memory_order_acquire);
@@ -200,6 +204,12 @@ void cp_run_task(struct copier_descr *d, struct cstats *st, bool service) {
       copy_claimed(d, j, st, service);
     } else if (fl & DF_ORDERED) {
       cp_wait_done(d, j);
+    } else if (s >= SEG_HOLD) {
+      held = true;
     }
   }
+  if (CP_UNLIKELY(held))
+    for (uint64_t j = 0; j < d->nseg; j++)
+      if (atomic_load_explicit(SEG(d, j), memory_order_relaxed) == SEG_PENDING && claim(d, j))
+        copy_claimed(d, j, st, service);
 }
