@@ -75,6 +75,14 @@ stress-engine: $(RT_TEST_OBJ)/test_model $(RT_TEST_OBJ)/test_model_tsan $(RT_TES
 	@$(RUN_SUITE) engine-model-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model 2000
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(RUN_SUITE) engine-tsan-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model_tsan 200
 
+# bench-absorb: chained copies and the lazy proxy pattern, absorb=1 vs absorb=0
+$(RT_TEST_OBJ)/bench_absorb: runtime/tests/bench_absorb.c $(BUILD)/lib/libcopier.a
+	@mkdir -p $(dir $@)
+	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
+.PHONY: bench-absorb
+bench-absorb: $(RT_TEST_OBJ)/bench_absorb
+	$(RT_TEST_OBJ)/bench_absorb
+
 bench-engine: $(BUILD)/obj/bench/bench-engine
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/obj/bench/bench-engine $(BUILD)/bench/engine.json

@@ -332,8 +332,11 @@ void cp_absorb_requeue(struct client *c, struct node *a) {
     if (o == prev) continue;
     prev = o;
     /* A sleeping copier would cost this csync a wake: leave the work to
-     * whoever needs the origin next. */
-    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) return;
+     * whoever needs the origin next. (Nor at exit or around fork.) */
+    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0 ||
+        atomic_load_explicit(&cp_eng.stopping, memory_order_relaxed) ||
+        atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed))
+      return;
     /* Only an origin still on the list may be touched: one already retired
      * may be freed. (Its memory may even hold a newer copy by now: then
      * this is a harmless hint, and the bounds below are that copy's.) */
