@@ -49,10 +49,14 @@
  * - Lazy: a lazy origin is never run by releasing holds; a lazy X absorbs
  *   only lazy origins (holding a non-lazy O would stall the service on it).
  *   abort of O completes its holders, then discards what has not run.
- * - A non-lazy O still runs: service threads skip held segments, and the
- *   service thread that releases the last hold claims and copies the
- *   segment (A is hot in its cache then). A client releasing the last hold
- *   leaves it to whoever needs it (csync, csync_all).
+ * - A non-lazy O still runs: service threads skip held segments (and look
+ *   again after one pass), and the service thread that releases the last
+ *   hold claims and copies the segment (A is hot in its cache then). A
+ *   client releasing the last hold (a csync of C helping) leaves it to
+ *   whoever needs it next (a csync of B, csync_all). Handing O back to the
+ *   service then (re-queueing its node) was tried and removed: no gain
+ *   that this noisy machine could show, and more code touching the
+ *   states of other copies' nodes.
  * - Shared-memory origins are not absorbed (another process waits on them).
  * - A copy done inline at submission reads the same sources and takes no
  *   holds: it is finished before the call returns.
@@ -75,21 +79,29 @@ struct builder {
 };
 
 /* Undo point: the last run may have been extended by a merge. */
-struct mark { uint32_t n; uint64_t len; };
+struct mark { uint32_t n; struct absorb_run last; };
 static inline struct mark mark(const struct builder *b) {
-  return (struct mark){b->n, b->n ? b->run[b->n - 1].len : 0};
+  struct mark m = {b->n, {0, 0, NULL, NULL, 0, 0, 0}};
+  if (b->n) m.last = b->run[b->n - 1];
+  return m;
 }
 static inline void undo(struct builder *b, struct mark m) {
   b->n = m.n;
-  if (m.n) b->run[m.n - 1].len = m.len;
+  if (m.n) b->run[m.n - 1] = m.last;
 }
 
+/* Append a run, merging it with the last one when contiguous on either
+ * side (segments are taken back to front, their pieces front to back). */
 static bool push(struct builder *b, uint64_t off, uint64_t len, const char *src, struct copier_descr *o,
                  uint64_t ooff) {
   if (b->n) {
     struct absorb_run *r = &b->run[b->n - 1];
     if (r->origin == o && r->off + r->len == off && r->src + r->len == src && r->ooff + r->len == ooff) {
       r->len += len;
+      return true;
+    }
+    if (r->origin == o && off + len == r->off && src + len == r->src && ooff + len == r->ooff) {
+      r->off = off, r->src = src, r->ooff = ooff, r->len += len;
       return true;
     }
   }
@@ -130,8 +142,12 @@ static bool add_origin_range(struct builder *b, struct copier_descr *o, uint64_t
 }
 
 /* Take the planned absorptions segment by segment. hold: the new copy runs
- * later (take holds, skip segments being copied); else it runs now. A
- * segment that cannot be absorbed is completed, and read from B. */
+ * later (take holds, wait for segments being copied); else it runs now. A
+ * segment that cannot be absorbed is completed, and read from B. Segments
+ * are taken from the last: a service thread runs the origin front to back,
+ * so going the same way would wait for it at every segment (measured:
+ * submitting a 1 MiB B->C cost as much as copying it), while this way it
+ * is met once and then finds the rest held. */
 static void build(struct client *c, struct absorb_plan *p, const char *src, size_t n, uint64_t gran, bool hold,
                   struct builder *b) {
   for (int i = 0; i < p->n; i++) {
@@ -139,7 +155,7 @@ static void build(struct client *c, struct absorb_plan *p, const char *src, size
     struct copier_descr *o = nd->d;
     uint64_t og = o->gran;
     bool used = false;
-    for (uint64_t j = p->cand[i].j0; j <= p->cand[i].j1; j++) {
+    for (uint64_t j = p->cand[i].j1 + 1; j-- > p->cand[i].j0;) {
       uint64_t bs = j * og, be = min_u64(bs + og, o->n);
       const char *lo = o->dst + bs > src ? o->dst + bs : src;
       const char *hi = o->dst + be < src + n ? o->dst + be : src + n;
@@ -314,52 +330,6 @@ void cp_absorb_unhold(struct client *c, struct node *o, uint64_t first, uint64_t
       a->waited = 1;
       cp_sync_segments(c, a, a0 / a->d->gran, (a1 - 1) / a->d->gran);
     }
-  }
-}
-
-/* After a client copied segments of absorbing copy a (a csync helping):
- * origin segments whose last hold it released are pending again, and a
- * service thread that already ran that origin (skipping them) will not
- * come back. Hand such an origin back to the service rather than leave
- * the work to the next csync of it. An origin still queued gets them done
- * anyway; one being run right now is left (its client finishes it). */
-void cp_absorb_requeue(struct client *c, struct node *a) {
-  const struct absorb_map *m = a->d->amap;
-  struct copier_descr *prev = NULL;
-  for (uint32_t i = 0; i < m->nrun; i++) {
-    const struct absorb_run *r = &m->run[i];
-    struct copier_descr *o = r->origin;
-    if (o == prev) continue;
-    prev = o;
-    /* A sleeping copier would cost this csync a wake: leave the work to
-     * whoever needs the origin next. (Nor at exit or around fork.) */
-    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0 ||
-        atomic_load_explicit(&cp_eng.stopping, memory_order_relaxed) ||
-        atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed))
-      return;
-    /* Only an origin still on the list may be touched: one already retired
-     * may be freed. (Its memory may even hold a newer copy by now: then
-     * this is a harmless hint, and the bounds below are that copy's.) */
-    struct node *on = a->next;
-    while (on && on->d != o) on = on->next;
-    if (!on || atomic_load_explicit(&on->state, memory_order_relaxed) != NODE_CONSUMED) continue;
-    if (atomic_load_explicit(&o->flags, memory_order_relaxed) & (DF_LAZY | DF_ABORTED)) continue;
-    bool pending = false;
-    uint64_t j1 = (r->ooff + r->len - 1) / r->ogran;
-    if (j1 >= o->nseg) j1 = o->nseg - 1;
-    for (uint64_t j = r->ooff / r->ogran; j <= j1 && !pending; j++)
-      pending = atomic_load_explicit(SEG(o, j), memory_order_relaxed) == SEG_PENDING;
-    if (!pending) continue;
-    int e = NODE_CONSUMED;
-    if (!atomic_compare_exchange_strong_explicit(&on->state, &e, NODE_QUEUED, memory_order_acq_rel,
-                                                 memory_order_relaxed))
-      continue;
-    if (!cp_ring_push(c, on)) {
-      atomic_store_explicit(&on->state, NODE_CONSUMED, memory_order_relaxed);
-      continue;
-    }
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) cp_wake_service();
   }
 }
 

@@ -272,7 +272,6 @@ CP_HIDDEN int cp_absorb_copy(struct copier_descr *d, uint64_t off, uint64_t end,
 CP_HIDDEN int cp_absorb_release(struct copier_descr *d, uint64_t j0, uint64_t j1, struct absorb_claim *out, int max);
 CP_HIDDEN void cp_absorb_unhold(struct client *c, struct node *o, uint64_t first, uint64_t last);
 CP_HIDDEN bool cp_absorbable(const struct node *nd, const struct absorb_plan *p);
-CP_HIDDEN void cp_absorb_requeue(struct client *c, struct node *a);
 
 /* engine.c */
 CP_HIDDEN void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n, struct absorb_plan *p);

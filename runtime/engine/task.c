@@ -186,7 +186,6 @@ void cp_sync_segments(struct client *c, struct node *nd, uint64_t first, uint64_
   }
   for (uint64_t j = first; j <= last; j++)
     if (atomic_load_explicit(SEG(d, j), memory_order_acquire) != SEG_DONE) cp_wait_done(d, j);
-  if (CP_UNLIKELY(d->amap != NULL)) cp_absorb_requeue(c, nd);
 }
 
 /* A service thread runs a whole task: claim what is pending, skip what a
