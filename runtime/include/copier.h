@@ -71,7 +71,10 @@ typedef struct copier_descr copier_descr;
 #define COPIER_MOVE_F   1u /* memmove semantics (ranges may overlap) */
 #define COPIER_LAZY_F   2u /* run only when needed: a csync of its bytes, a
                               later copy depending on it, or csync_all;
-                              copier_abort discards what has not run */
+                              copier_abort discards what has not run. A
+                              later copy reading its destination reads its
+                              source instead (absorption), so a lazy copy
+                              that is only copied on may never run */
 #define COPIER_SHARED_F 4u /* the descriptor is in shared memory and another
                               process will _csync it: always offloaded */
 
