@@ -46,9 +46,9 @@ RT_TEST_OBJ := $(BUILD)/obj/runtime-tests
 RT_TEST_CC  := $(CLANG19) -O2 -g -pthread -std=gnu11 -rdynamic -Wall -Iruntime/include
 ENGINE_SRCS_ALL := $(ENGINE_SRCS) $(wildcard runtime/engine/*.h) runtime/include/copier.h runtime/copier_sanitizer_hooks.h
 
-$(RT_TEST_OBJ)/test_unit: runtime/tests/test_unit.c $(BUILD)/lib/libcopier.a
+$(RT_TEST_OBJ)/test_unit: runtime/tests/test_unit.c runtime/tests/test_absorb.c runtime/tests/unit.h $(BUILD)/lib/libcopier.a
 	@mkdir -p $(dir $@)
-	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
+	$(RT_TEST_CC) $< runtime/tests/test_absorb.c $(BUILD)/lib/libcopier.a -o $@
 $(RT_TEST_OBJ)/test_model: runtime/tests/test_model.c $(BUILD)/lib/libcopier.a
 	@mkdir -p $(dir $@)
 	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
@@ -74,6 +74,14 @@ stress-engine: $(RT_TEST_OBJ)/test_model $(RT_TEST_OBJ)/test_model_tsan $(RT_TES
 	@for i in 1 2 3 4 5; do $(RT_TEST_OBJ)/test_unit | tail -1; done
 	@$(RUN_SUITE) engine-model-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model 2000
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(RUN_SUITE) engine-tsan-stress runtime/tests/run-model.sh $(RT_TEST_OBJ)/test_model_tsan 200
+
+# bench-absorb: chained copies and the lazy proxy pattern, absorb=1 vs absorb=0
+$(RT_TEST_OBJ)/bench_absorb: runtime/tests/bench_absorb.c $(BUILD)/lib/libcopier.a
+	@mkdir -p $(dir $@)
+	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@
+.PHONY: bench-absorb
+bench-absorb: $(RT_TEST_OBJ)/bench_absorb
+	$(RT_TEST_OBJ)/bench_absorb
 
 bench-engine: $(BUILD)/obj/bench/bench-engine
 	@mkdir -p $(BUILD)/bench

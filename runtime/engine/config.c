@@ -17,6 +17,7 @@ struct config cp_cfg = {
     .poll = POLL_SPIN_SLEEP,
     .stats = 0,
     .adaptive = 1,
+    .absorb = 1,
     .segment = 64 << 10,
     .sync_below = 8 << 10, /* bench-engine-runs 13:54 UTC, load 0.2-0.7: cold 4 KiB 1.02x, 8 KiB 1.26x (min 1.07) */
     .wake_above = 256 << 10,
@@ -27,7 +28,7 @@ struct config cp_cfg = {
 };
 
 static const char KNOWN[] =
-    "threads, poll, spin_us, segment, sync_below, wake_above, adaptive, max_active, ring, nt_above, stats";
+    "threads, poll, spin_us, segment, sync_below, wake_above, adaptive, absorb, max_active, ring, nt_above, stats";
 
 static int parse_size(const char *v, size_t *out) {
   char *end;
@@ -96,10 +97,10 @@ static int parse(const char *opts, struct config *c, const char *origin, int sta
       expect = "a size in bytes (e.g. wake_above=256k)";
       bad = parse_size(v, &x);
       if (!bad) c->wake_above = x;
-    } else if (!strcmp(k, "adaptive") || !strcmp(k, "stats")) {
+    } else if (!strcmp(k, "adaptive") || !strcmp(k, "stats") || !strcmp(k, "absorb")) {
       expect = "0 or 1";
       bad = strcmp(v, "0") && strcmp(v, "1");
-      if (!bad) *(k[0] == 'a' ? &c->adaptive : &c->stats) = v[0] - '0';
+      if (!bad) *(!strcmp(k, "adaptive") ? &c->adaptive : !strcmp(k, "stats") ? &c->stats : &c->absorb) = v[0] - '0';
     } else if (!strcmp(k, "max_active")) {
       expect = "a number from 1 to 1000000";
       bad = parse_size(v, &x) || x < 1 || x > 1000000;
@@ -174,7 +175,7 @@ void cp_print_stats(void) {
           "copier: statistics (pid %d)\n"
           "copier:   copies %llu (%llu bytes): %llu inline, %llu offloaded\n"
           "copier:   lazy copies %llu, never executed %llu; aborts %llu\n"
-          "copier:   bytes absorbed %llu (absorption not implemented)\n"
+          "copier:   bytes absorbed %llu\n"
           "copier:   csyncs that waited %llu, total wait %.3f ms\n"
           "copier:   segments copied by waiting threads %llu, by service threads %llu\n"
           "copier:   faults %llu\n",

@@ -3,13 +3,15 @@
  * compiler interface. See internal.h for the overall shape.
  *
  * Ordering: before a copy is submitted, every pending copy of this client
- * it conflicts with (its source or destination overlaps an earlier
- * destination, or its destination overlaps an earlier source) has the
- * overlapping segments completed first, by this thread. That makes A->B then
- * B->C put A's bytes in C without tracking dependencies in the queue.
- * Copy absorption (A->C directly) is not implemented: bytes_absorbed stays 0.
+ * it conflicts with has the overlapping segments completed first, by this
+ * thread: its destination overlaps an earlier destination or source (WAW,
+ * WAR), or its source overlaps an earlier destination (RAW) that cannot be
+ * absorbed. Where it can, the new copy reads those bytes from the earlier
+ * copy's source instead (absorb.c): A->B then B->C copies A->C for the
+ * segments of B still pending, and C gets A's bytes either way.
  */
 #define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -53,6 +55,14 @@ static void record_outcome(struct node *nd) {
 
 /* nd is complete: unlink is the caller's job; run its handler and recycle. */
 void cp_retire(struct client *c, struct node *nd, bool run_handler) {
+  struct copier_descr *d = nd->d;
+  /* A service thread that copied one of its segments on behalf of an
+   * absorbing copy may still be leaving it (absorb.c): a few nanoseconds. */
+  while (CP_UNLIKELY(atomic_load_explicit(&d->pins, memory_order_acquire) != 0)) cp_pause();
+  if (d->amap) {
+    if ((void *)d->amap != (void *)nd->amap_inl) free(d->amap);
+    d->amap = NULL;
+  }
   record_outcome(nd);
   void (*h)(void *) = nd->handler;
   void *arg = nd->arg;
@@ -176,8 +186,13 @@ void csync_all(void) {
 
 /* Resolve conflicts of a new copy with this client's pending copies. The
  * walk reads only client-private node fields; finished copies are reaped
- * (checking the service-written counters) only once the list is long. */
-void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n) {
+ * (checking the service-written counters) only once the list is long.
+ * p (may be NULL): earlier copies the new source reads from are recorded
+ * there for absorption instead of being completed; the caller must then
+ * pass p to cp_absorb_attach or cp_absorb_inline. WAW and WAR are
+ * resolved first for each copy, so what is left in p is pending data whose
+ * source the new copy does not write. */
+void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n, struct absorb_plan *p) {
   /* Reap once per 32 submissions while the list is long: each check of an
    * unfinished copy is a cache miss on a line the service thread writes. */
   bool reap = c->nactive >= 32 && (++c->reap_tick & 31) == 0;
@@ -187,22 +202,34 @@ void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n
   struct node **pp = &c->active;
   while (*pp) {
     struct node *nd = *pp;
-    bool raw_waw = overlap(nd->cdst, nd->cn, src, n) || overlap(nd->cdst, nd->cn, dst, n);
+    bool raw = overlap(nd->cdst, nd->cn, src, n), waw = overlap(nd->cdst, nd->cn, dst, n);
     bool war = overlap(nd->csrc, nd->cn, dst, n);
-    if (!raw_waw && !war && !reap) {
+    if (!raw && !waw && !war && !reap) {
       pp = &nd->next;
       continue;
     }
     struct copier_descr *d = nd->d;
-    if ((raw_waw || war) && atomic_load_explicit(&d->remaining, memory_order_acquire) != 0) {
-      nd->waited = 1;
-      if (raw_waw) {
-        sync_part(c, nd, src, n, false);
-        sync_part(c, nd, dst, n, false);
-      }
+    bool keep = false;
+    if ((raw || waw || war) && atomic_load_explicit(&d->remaining, memory_order_acquire) != 0) {
+      if (waw || war) nd->waited = 1;
+      if (waw) sync_part(c, nd, dst, n, false);
       if (war) sync_part(c, nd, dst, n, true);
+      if (raw) {
+        if (p && p->enabled && p->n < ABSORB_MAX_CAND && cp_absorbable(nd, p)) {
+          const char *a = src > nd->cdst ? src : nd->cdst;
+          const char *b = src + n < nd->cdst + nd->cn ? src + n : nd->cdst + nd->cn;
+          p->cand[p->n].nd = nd;
+          p->cand[p->n].j0 = (uint64_t)(a - nd->cdst) / d->gran;
+          p->cand[p->n].j1 = (uint64_t)(b - 1 - nd->cdst) / d->gran;
+          p->n++;
+          keep = true; /* it must stay linked until the plan is used */
+        } else {
+          nd->waited = 1;
+          sync_part(c, nd, src, n, false);
+        }
+      }
     }
-    if (atomic_load_explicit(&d->remaining, memory_order_acquire) == 0 && !nd->handler &&
+    if (!keep && atomic_load_explicit(&d->remaining, memory_order_acquire) == 0 && !nd->handler &&
         atomic_load_explicit(&d->fault_addr, memory_order_relaxed) == 0) {
       *pp = nd->next;
       c->nactive--;
@@ -278,7 +305,11 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   STAT_ADD(&c->st, copies, 1);
   STAT_ADD(&c->st, bytes, n);
   if (n == 0 || dst == src) return dst;
-  if (c->active) cp_submit_deps(c, dst, src, n);
+  struct absorb_plan plan;
+  plan.n = 0;
+  plan.enabled = cp_cfg.absorb && !overlap(dst, n, src, n);
+  plan.lazy = false;
+  if (c->active) cp_submit_deps(c, dst, src, n, &plan);
   int16_t slot = -1;
   bool off = n >= cp_cfg.sync_below || force;
   /* No service thread (threads=0, or none could start): copy here, and do
@@ -302,14 +333,20 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   }
   if (!off) {
     STAT_ADD(&c->st, inline_copies, 1);
-    inline_copy(dst, src, n, move);
+    if (plan.n)
+      cp_absorb_inline(c, &plan, dst, src, n);
+    else
+      inline_copy(dst, src, n, move);
     return dst;
   }
   size_t gran = cp_cfg.segment;
   uint64_t nseg = (n + gran - 1) / gran;
   struct node *nd = cp_node_alloc(c, nseg);
   if (!nd) {
-    inline_copy(dst, src, n, move);
+    if (plan.n)
+      cp_absorb_inline(c, &plan, dst, src, n);
+    else
+      inline_copy(dst, src, n, move);
     return dst;
   }
   uint32_t fl = move ? DF_MOVE : 0;
@@ -324,6 +361,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   nd->d->ret = ret;
   nd->d->site = site;
   nd->site_slot = slot;
+  if (plan.n) cp_absorb_attach(c, &plan, nd);
   cp_enqueue(c, nd, false);
   return dst;
 }

@@ -30,9 +30,18 @@
  * The layout is position independent (no pointers in the shared part) so a
  * descriptor may live in shared memory and be read by another process. */
 enum { SEG_PENDING = 0, SEG_CLAIMED = 1, SEG_DONE = 2 };
+/* A PENDING segment may carry holds (absorb.c): later copies read its bytes
+ * from this copy's source instead of its destination, so it must not run
+ * (nor be discarded, nor count as done) until they have. The state byte is
+ * then SEG_PENDING + k * SEG_HOLD: a claim (CAS from exactly SEG_PENDING)
+ * fails and service threads skip it; its client completes the holders
+ * first. Holds are only added by the copy's own client. */
+#define SEG_HOLD 4u
+#define SEG_MAX_HOLDS 63u
+#define SEG_STATE(v) ((v) & 3u)
 
 #define DESCR_MAGIC 0x43505944u /* "CPYD" */
-#define DESCR_VERSION 2u
+#define DESCR_VERSION 3u
 
 enum {
   DF_ORDERED = 1u << 0,  /* overlapping move: segments strictly in order */
@@ -43,6 +52,7 @@ enum {
   DF_CALLER = 1u << 5,   /* caller-owned descriptor (low-level layer) */
   DF_NT = 1u << 6,       /* copy with the non-temporal backend */
   DF_MOVE = 1u << 7,     /* submitted as amemmove (for reports) */
+  DF_HELD = 1u << 8,     /* some segment got a hold (absorb.c); set by the owner */
 };
 
 struct copier_descr {
@@ -61,6 +71,8 @@ struct copier_descr {
   const char *src;
   void *ret;                  /* submitting return address, for reports */
   uint64_t site;
+  struct absorb_map *amap;    /* parts read from earlier copies' sources, or NULL */
+  _Atomic uint32_t pins;      /* threads finishing a segment of it from outside its task (absorb.c) */
   _Atomic uint8_t seg[];      /* nseg segment states, `stride` bytes apart */
 };
 
@@ -73,6 +85,25 @@ struct copier_descr {
 #define DESCR_BYTES(nseg, stride) (DESCR_HDR + ((nseg) ? ((nseg) - 1) * (stride) + 1 : 0))
 
 #define DESCR_HDR sizeof(struct copier_descr)
+
+/* ---- absorption maps (absorb.c) -------------------------------------------
+ * Which parts of a copy read an earlier pending copy's source instead of
+ * its own. Immutable once the copy is submitted. */
+struct absorb_run {
+  uint64_t off, len;          /* bytes [off, off+len) of the absorbing copy */
+  const char *src;            /* ...are read here (an earlier copy's source) */
+  struct copier_descr *origin;/* the earlier copy whose segments are held */
+  uint64_t ooff;              /* offset of `off` in origin */
+  uint64_t ogran;             /* origin's segment size and state stride, copied so */
+  uint32_t ostride;           /* that releasing a hold touches only the state byte */
+};
+struct absorb_map {
+  uint32_t nrun, depth;       /* depth: length of the absorption chain behind it */
+  struct absorb_run run[];    /* sorted by off, disjoint */
+};
+/* Maps this small live in the node (no malloc on the submit path). */
+#define ABSORB_INLINE_RUNS 2
+#define ABSORB_MAP_BYTES(nrun) (sizeof(struct absorb_map) + (nrun) * sizeof(struct absorb_run))
 
 /* ---- nodes: what the ring and the client list hold ----------------------
  * Nodes are engine-owned and recycled only when no service thread can still
@@ -101,6 +132,7 @@ struct node {
   uint64_t helped;            /* segments the client copied itself */
   uint64_t wait_ns;           /* time its client's csyncs spent on it */
   struct copier_descr *big;   /* malloc'd descriptor for large copies */
+  _Alignas(8) unsigned char amap_inl[ABSORB_MAP_BYTES(ABSORB_INLINE_RUNS)]; /* d->amap, when small */
   _Alignas(64) _Atomic int state; /* written by service threads */
   /* internal descriptor for copies of <= INLINE_SEGS segments */
   _Alignas(64) unsigned char inl[DESCR_BYTES(INLINE_SEGS, SEG_PAD)];
@@ -138,7 +170,7 @@ struct client {
 /* ---- configuration -------------------------------------------------------*/
 enum { POLL_SPIN = 0, POLL_SPIN_SLEEP = 1, POLL_SLEEP = 2 };
 struct config {
-  int threads, poll, stats, adaptive;
+  int threads, poll, stats, adaptive, absorb;
   size_t segment, sync_below, wake_above, ring, max_active, spin_us;
   size_t nt_above;            /* non-temporal backend above this size (0 = never) */
 };
@@ -223,8 +255,26 @@ CP_HIDDEN void cp_descr_setup(struct copier_descr *d, char *dst, const char *src
 CP_HIDDEN void cp_wait_done(struct copier_descr *d, uint64_t j);
 CP_HIDDEN uint64_t cp_now_ns(void);
 
+/* absorb.c: copy absorption (see the comment at its top) */
+#define ABSORB_MAX_CAND 8
+/* An origin segment a service thread claimed when it released the last hold. */
+struct absorb_claim { struct copier_descr *d; uint64_t j; };
+/* Filled by cp_submit_deps: pending earlier copies whose destination the
+ * new source reads, left undone for absorption (n = 0: none). */
+struct absorb_plan {
+  bool enabled, lazy;         /* may absorb; the new copy is lazy */
+  int n;
+  struct { struct node *nd; uint64_t j0, j1; } cand[ABSORB_MAX_CAND];
+};
+CP_HIDDEN void cp_absorb_attach(struct client *c, struct absorb_plan *p, struct node *nd);
+CP_HIDDEN void cp_absorb_inline(struct client *c, struct absorb_plan *p, char *dst, const char *src, size_t n);
+CP_HIDDEN int cp_absorb_copy(struct copier_descr *d, uint64_t off, uint64_t end, int mode, uintptr_t *fa, int *sig);
+CP_HIDDEN int cp_absorb_release(struct copier_descr *d, uint64_t j0, uint64_t j1, struct absorb_claim *out, int max);
+CP_HIDDEN void cp_absorb_unhold(struct client *c, struct node *o, uint64_t first, uint64_t last);
+CP_HIDDEN bool cp_absorbable(const struct node *nd, const struct absorb_plan *p);
+
 /* engine.c */
-CP_HIDDEN void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n);
+CP_HIDDEN void cp_submit_deps(struct client *c, const char *dst, const char *src, size_t n, struct absorb_plan *p);
 CP_HIDDEN void cp_retire(struct client *c, struct node *nd, bool run_handler);
 CP_HIDDEN void cp_sync_all_client(struct client *c, bool run_handlers);
 CP_HIDDEN void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site,

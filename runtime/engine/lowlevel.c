@@ -74,15 +74,22 @@ copier_descr *_amemcpy(void *mem, void *dst, const void *src, size_t n, size_t g
   STAT_ADD(&c->st, copies, 1);
   STAT_ADD(&c->st, bytes, n);
   if (flags & COPIER_LAZY_F) STAT_ADD(&c->st, lazy_copies, 1);
-  /* Earlier copies it depends on are completed first (see engine.c). */
-  cp_submit_deps(c, dst, src, n);
+  /* Earlier copies it depends on are completed first, or absorbed (see
+   * engine.c, absorb.c). */
+  struct absorb_plan plan;
+  plan.n = 0;
+  plan.enabled = cp_cfg.absorb && !(fl & DF_ORDERED);
+  plan.lazy = (flags & COPIER_LAZY_F) != 0;
+  cp_submit_deps(c, dst, src, n, &plan);
   struct node *nd = cp_node_alloc(c, 0);
   if (!nd) {
+    for (int i = 0; i < plan.n; i++) cp_sync_segments(c, plan.cand[i].nd, plan.cand[i].j0, plan.cand[i].j1);
     fprintf(stderr, "copier: _amemcpy: out of memory\n");
     return NULL;
   }
   nd->d = d;
   cp_descr_setup(d, dst, src, n, gran, fl, 1);
+  if (plan.n) cp_absorb_attach(c, &plan, nd);
   d->ret = ret;
   d->site = 0;
   nd->handler = handler;
@@ -164,6 +171,10 @@ size_t copier_abort(copier_descr *d) {
   struct node **link = NULL;
   struct node *nd = c ? find(c, d, &link) : NULL;
   if (!nd) return 0; /* retired already: nothing left to discard */
+  /* Later copies that read through its pending segments read them first
+   * (absorb.c): after abort the caller may reuse the source. */
+  if ((atomic_load_explicit(&d->flags, memory_order_relaxed) & DF_HELD) && d->nseg)
+    cp_absorb_unhold(c, nd, 0, d->nseg - 1);
   atomic_fetch_or_explicit(&d->flags, DF_ABORTED, memory_order_relaxed);
   size_t dropped = 0;
   uint64_t dropped_segs = 0;
@@ -174,6 +185,7 @@ size_t copier_abort(copier_descr *d) {
       uint64_t off = j * d->gran;
       dropped += (size_t)(d->n - off < d->gran ? d->n - off : d->gran);
       dropped_segs++;
+      if (d->amap) cp_absorb_release(d, j, j, NULL, 0);
       atomic_store_explicit(SEG(d, j), SEG_DONE, memory_order_release);
       atomic_fetch_sub_explicit(&d->remaining, 1, memory_order_acq_rel);
     }

@@ -32,13 +32,19 @@ void cp_descr_setup(struct copier_descr *d, char *dst, const char *src, size_t n
   d->stride = stride;
   d->dst = dst;
   d->src = src;
+  d->amap = NULL;
+  atomic_store_explicit(&d->pins, 0, memory_order_relaxed);
   for (uint64_t j = 0; j < nseg; j++) atomic_store_explicit(SEG(d, j), SEG_PENDING, memory_order_relaxed);
   /* The descriptor is published to other threads by the ring push (release). */
 }
 
 /* Copy the claimed segments j0..j1 (contiguous, ascending) with one
  * backend call and mark them done: a run taken by a waiting client is
- * copied at full memcpy speed, not in segment-sized calls. */
+ * copied at full memcpy speed, not in segment-sized calls. An absorbing
+ * copy reads each part from its source and releases its holds before its
+ * segments are DONE (absorb.c); origin segments a service thread claimed
+ * while releasing are copied after that, so a csync of this copy's bytes
+ * does not wait for them. */
 static void copy_claimed_run(struct copier_descr *d, uint64_t j0, uint64_t j1, struct cstats *st,
                              bool service) {
   uint64_t off = j0 * d->gran, end = (j1 + 1) * d->gran;
@@ -50,14 +56,16 @@ static void copy_claimed_run(struct copier_descr *d, uint64_t j0, uint64_t j1, s
   if (!(fl & DF_ABORTED) && atomic_load_explicit(&d->fault_addr, memory_order_relaxed) == 0) {
     uintptr_t fa = 0;
     int sig = 0;
-    int move = (fl & DF_ORDERED) != 0;
-    if (cp_guarded_copy(d->dst + off, d->src + off, (size_t)(end - off), move | ((fl & DF_NT) ? 2 : 0), &fa,
-                        &sig) != 0) {
+    int mode = ((fl & DF_ORDERED) != 0) | ((fl & DF_NT) ? 2 : 0);
+    if ((d->amap ? cp_absorb_copy(d, off, end, mode, &fa, &sig)
+                 : cp_guarded_copy(d->dst + off, d->src + off, (size_t)(end - off), mode, &fa, &sig)) != 0) {
       uint64_t expect = 0;
       atomic_store_explicit(&d->fault_sig, sig, memory_order_relaxed);
       atomic_compare_exchange_strong(&d->fault_addr, &expect, (uint64_t)fa + 1);
     }
   }
+  struct absorb_claim todo[8];
+  int ntodo = d->amap ? cp_absorb_release(d, j0, j1, service ? todo : NULL, 8) : 0;
   for (uint64_t j = j0; j <= j1; j++) atomic_store_explicit(SEG(d, j), SEG_DONE, memory_order_release);
   if (atomic_fetch_sub_explicit(&d->remaining, cnt, memory_order_acq_rel) == cnt)
     atomic_fetch_add_explicit(&d->futex, 1, memory_order_release);
@@ -65,6 +73,12 @@ static void copy_claimed_run(struct copier_descr *d, uint64_t j0, uint64_t j1, s
     atomic_fetch_add_explicit(&st->svc_segs, cnt, memory_order_relaxed);
   else
     STAT_ADD(st, helped_segs, cnt);
+  /* Origin segments claimed above: pinned, so their copy may not be
+   * retired (and its descriptor reused) before this thread lets go. */
+  for (int i = 0; i < ntodo; i++) {
+    copy_claimed_run(todo[i].d, todo[i].j, todo[i].j, st, service);
+    atomic_fetch_sub_explicit(&todo[i].d->pins, 1, memory_order_release);
+  }
 }
 
 static void copy_claimed(struct copier_descr *d, uint64_t j, struct cstats *st, bool service) {
@@ -164,6 +178,8 @@ void cp_sync_segments(struct client *c, struct node *nd, uint64_t first, uint64_
   struct copier_descr *d = nd->d;
   struct cstats *st = &c->st;
   uint32_t fl = atomic_load_explicit(&d->flags, memory_order_relaxed);
+  /* Held segments wait for later copies reading through them (absorb.c). */
+  if (CP_UNLIKELY(fl & DF_HELD)) cp_absorb_unhold(c, nd, first, last);
   if (fl & DF_ORDERED) {
     for (uint64_t j = first; j <= last; j++) cp_complete_segment(d, j, nd, st);
     return;
@@ -200,9 +216,12 @@ void cp_sync_segments(struct client *c, struct node *nd, uint64_t first, uint64_
 }
 
 /* A service thread runs a whole task: claim what is pending, skip what a
- * client has claimed (it finishes it), wait only inside ordered tasks. */
+ * client has claimed (it finishes it) or what later copies hold (absorb.c;
+ * one more pass takes the holds released meanwhile), wait only inside
+ * ordered tasks. */
 void cp_run_task(struct copier_descr *d, struct cstats *st, bool service) {
   uint32_t fl = atomic_load_explicit(&d->flags, memory_order_relaxed);
+  bool held = false;
   for (uint64_t k = 0; k < d->nseg; k++) {
     uint64_t j = exec_index_to_seg(d, k, fl);
     uint8_t s = atomic_load_explicit(SEG(d, j), memory_order_acquire);
@@ -211,6 +230,12 @@ void cp_run_task(struct copier_descr *d, struct cstats *st, bool service) {
       copy_claimed(d, j, st, service);
     } else if (fl & DF_ORDERED) {
       cp_wait_done(d, j);
+    } else if (s >= SEG_HOLD) {
+      held = true;
     }
   }
+  if (CP_UNLIKELY(held))
+    for (uint64_t j = 0; j < d->nseg; j++)
+      if (atomic_load_explicit(SEG(d, j), memory_order_relaxed) == SEG_PENDING && claim(d, j))
+        copy_claimed(d, j, st, service);
 }

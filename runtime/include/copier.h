@@ -71,7 +71,10 @@ typedef struct copier_descr copier_descr;
 #define COPIER_MOVE_F   1u /* memmove semantics (ranges may overlap) */
 #define COPIER_LAZY_F   2u /* run only when needed: a csync of its bytes, a
                               later copy depending on it, or csync_all;
-                              copier_abort discards what has not run */
+                              copier_abort discards what has not run. A
+                              later copy reading its destination reads its
+                              source instead (absorption), so a lazy copy
+                              that is only copied on may never run */
 #define COPIER_SHARED_F 4u /* the descriptor is in shared memory and another
                               process will _csync it: always offloaded */
 
@@ -119,6 +122,8 @@ copier_descr *shm_descr_bind(void *mem, size_t size);
  *   sync_below=BYTES copies below this are done synchronously (default 8k)
  *   wake_above=BYTES smaller copies run inline while the copier sleeps (256k)
  *   adaptive=0|1     learn per call site whether offloading pays (default 1)
+ *   absorb=0|1       copy absorption: B->C after a pending A->B reads A
+ *                    for the segments of B not yet copied (default 1)
  *   max_active=N     pending copies per thread before copying inline (256)
  *   ring=N           submission ring slots (default 4096)
  *   nt_above=BYTES   non-temporal stores for copies this large (0 = never)
@@ -136,7 +141,7 @@ struct copier_stats {
   uint64_t offloaded;              /* handed to a service thread */
   uint64_t lazy_copies, lazy_never_executed; /* lazy: aborted before running */
   uint64_t aborted;                /* copier_abort calls */
-  uint64_t bytes_absorbed;         /* always 0: absorption not implemented */
+  uint64_t bytes_absorbed;         /* read from an earlier pending copy's source */
   uint64_t csync_waited, csync_wait_ns; /* csync/csync_all that waited, time */
   uint64_t segments_helped;        /* segments copied by waiting clients */
   uint64_t segments_service;       /* segments copied by service threads */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-model.sh BIN PERCENT: the model-based test under several engine
 # configurations (poll modes, service thread counts, segment sizes, one and
-# several client threads). PERCENT scales the sequence counts (100 = as listed).
+# several client threads, absorption on and off). PERCENT scales the sequence
+# counts (100 = as listed).
 # Ends with the summed "N passed, N failed".
 set -u
 bin=$1; pct=${2:-100}
@@ -21,4 +22,5 @@ run "$base:poll=sleep" 1 800 13
 run "$base:poll=spin:threads=2" 2 400 14
 run "$base:poll=spin_sleep" 4 300 15
 run "segment=16k:sync_below=2k:adaptive=1" 2 300 16
+run "$base:poll=spin_sleep:absorb=0" 1 300 17
 echo "$P passed, $F failed"

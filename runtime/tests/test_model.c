@@ -10,6 +10,14 @@
  * segments that never ran untouched (the engine reports which via _cdone),
  * so the model restores those from a snapshot.
  *
+ * Absorption (a copy reading the destination of a pending copy reads that
+ * copy's source instead) is exercised by chained copies: the source of a
+ * new copy taken from the destination of a recent one, often a lazy one,
+ * at shifted offsets and lengths. Program writes to a source follow the
+ * strict rule (csync the destinations it is copied to, not the source
+ * itself), which is the path where a wrong absorption would read bytes
+ * the program has already overwritten.
+ *
  * usage: test_model [-s seed] [-n sequences] [-t threads] [-o ops]
  * Threads run independent sequences on their own buffers at the same time
  * (the multi-threaded stress). Ends with "N passed, N failed".
@@ -27,6 +35,7 @@
 #define BUFSZ (96 << 10)
 #define MAXLAZY 8
 #define MAXLL 16
+#define MAXREC 128 /* copies remembered since the last csync_all */
 
 static unsigned long long g_seed = 1;
 static int g_seqs = 200, g_threads = 1, g_ops = 200;
@@ -40,6 +49,7 @@ static unsigned long long rnd(struct rng *r) {
 static size_t rr(struct rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
 
 struct lazy { copier_descr *d; void *mem; char *dst; size_t n, gran; char *old; };
+struct rec { int sb, db; size_t so, dof, n; }; /* a copy: buffer sb + so -> db + dof */
 
 struct ctx {
   struct rng r;
@@ -49,8 +59,33 @@ struct ctx {
   void *ll[MAXLL];
   int nll;
   int handlers_due, handlers_run;
+  struct rec rec[MAXREC];
+  int nrec;
   char err[256];
 };
+
+/* (one_sequence runs csync_all before the list can overflow) */
+static void remember(struct ctx *c, int sb, size_t so, int db, size_t dof, size_t n) {
+  c->rec[c->nrec++] = (struct rec){sb, db, so, dof, n};
+}
+
+/* Before the program writes buffer b [off, off+n): csync what the rules of
+ * copier.h ask and nothing more — the parts of earlier copies' destinations
+ * inside the range, and the destinations that parts of the range are
+ * copied to (every copy since the last csync_all is remembered). */
+static void sync_for_write(struct ctx *c, int b, size_t off, size_t n) {
+  for (int i = 0; i < c->nrec; i++) {
+    struct rec *r = &c->rec[i];
+    if (r->db == b && r->dof < off + n && off < r->dof + r->n) {
+      size_t lo = r->dof > off ? r->dof : off, hi = r->dof + r->n < off + n ? r->dof + r->n : off + n;
+      csync(c->buf[b] + lo, hi - lo);
+    }
+    if (r->sb == b && r->so < off + n && off < r->so + r->n) {
+      size_t lo = r->so > off ? r->so : off, hi = r->so + r->n < off + n ? r->so + r->n : off + n;
+      csync(c->buf[r->db] + r->dof + (lo - r->so), hi - lo);
+    }
+  }
+}
 
 static void handler(void *arg) { ((struct ctx *)arg)->handlers_run++; }
 
@@ -76,6 +111,7 @@ static int compare(struct ctx *c, int b, size_t off, size_t n, const char *what)
 
 static int all_sync(struct ctx *c) {
   csync_all();
+  c->nrec = 0;
   for (int i = 0; i < c->nll; i++) free(c->ll[i]);
   c->nll = 0;
   for (int i = 0; i < c->nlz; i++) { free(c->lz[i].mem); free(c->lz[i].old); }
@@ -89,71 +125,113 @@ static int all_sync(struct ctx *c) {
   return 0;
 }
 
+enum { K_COPY, K_LOWLEVEL, K_LAZY };
+
+/* Submit buffer sb + so -> db + dof (n bytes) as kind, and apply it to the
+ * model. A kind without room left falls back to a plain copy. */
+static int submit(struct ctx *c, int kind, int sb, size_t so, int db, size_t dof, size_t n) {
+  char *s = c->buf[sb] + so, *d = c->buf[db] + dof;
+  int overl = sb == db && so < dof + n && dof < so + n;
+  if (kind == K_LOWLEVEL && c->nll < MAXLL) { /* with a completion handler */
+    size_t gran = rr(&c->r, 2) ? 0 : 4096 * (1 + rr(&c->r, 3));
+    void *mem = aligned_alloc(8, (copier_descr_size(n, gran) + 7) & ~(size_t)7);
+    c->ll[c->nll++] = mem;
+    if (!_amemcpy(mem, d, s, n, gran, overl ? COPIER_MOVE_F : 0, handler, c)) {
+      snprintf(c->err, sizeof c->err, "_amemcpy refused a valid copy");
+      return -1;
+    }
+    c->handlers_due++;
+    if (rr(&c->r, 3) == 0) copier_poll();
+  } else if (kind == K_LAZY && c->nlz < MAXLAZY) {
+    struct lazy *l = &c->lz[c->nlz++];
+    l->gran = 4096 * (1 + rr(&c->r, 2));
+    l->mem = aligned_alloc(8, (copier_descr_size(n, l->gran) + 7) & ~(size_t)7);
+    l->old = malloc(n);
+    memcpy(l->old, c->model[db] + dof, n);
+    l->dst = d;
+    l->n = n;
+    l->d = _amemcpy(l->mem, d, s, n, l->gran, COPIER_LAZY_F | (overl ? COPIER_MOVE_F : 0), NULL, NULL);
+    /* The model holds the result; l->old lets an abort undo unrun segments. */
+  } else if (overl || rr(&c->r, 4) == 0) {
+    amemmove(d, s, n);
+  } else {
+    amemcpy(d, s, n);
+  }
+  memmove(c->model[db] + dof, c->model[sb] + so, n);
+  remember(c, sb, so, db, dof, n);
+  return 0;
+}
+
+/* Abort lazy copy i: its segments that never ran leave the destination as
+ * it was (restored in the model from the snapshot). */
+static void abort_lazy(struct ctx *c, int i) {
+  struct lazy *l = &c->lz[i];
+  int lb = 0;
+  for (int b = 0; b < NBUF; b++)
+    if (l->dst >= c->buf[b] && l->dst < c->buf[b] + BUFSZ) lb = b;
+  size_t loff = (size_t)(l->dst - c->buf[lb]);
+  for (size_t off = 0; off < l->n; off += l->gran) {
+    size_t len = l->n - off < l->gran ? l->n - off : l->gran;
+    if (!_cdone(l->d, off, len)) memcpy(c->model[lb] + loff + off, l->old + off, len);
+  }
+  copier_abort(l->d);
+  free(l->mem);
+  free(l->old);
+  c->lz[i] = c->lz[--c->nlz];
+}
+
 static int one_sequence(struct ctx *c) {
   c->handlers_due = c->handlers_run = 0;
+  c->nrec = 0;
   for (int b = 0; b < NBUF; b++) {
     for (size_t i = 0; i < BUFSZ; i++) c->buf[b][i] = (char)rnd(&c->r);
     memcpy(c->model[b], c->buf[b], BUFSZ);
   }
   for (int op = 0; op < g_ops; op++) {
+    if (c->nrec >= MAXREC - 1 && all_sync(c)) return -1;
     int sb = (int)rr(&c->r, NBUF), db = (int)rr(&c->r, NBUF);
     size_t n = rand_len(c);
     size_t so = rr(&c->r, BUFSZ - n + 1), dof = rr(&c->r, BUFSZ - n + 1);
-    char *s = c->buf[sb] + so, *d = c->buf[db] + dof;
-    int overl = sb == db && so < dof + n && dof < so + n;
+    char *d = c->buf[db] + dof;
     unsigned k = (unsigned)rr(&c->r, 100);
-    if (k < 30) {                      /* amemcpy (amemmove if overlapping) */
-      if (overl) amemmove(d, s, n); else amemcpy(d, s, n);
-      memmove(c->model[db] + dof, c->model[sb] + so, n);
-    } else if (k < 42) {               /* amemmove, often overlapping */
+    if (k < 24) {                      /* amemcpy (amemmove if overlapping) */
+      if (submit(c, K_COPY, sb, so, db, dof, n)) return -1;
+    } else if (k < 36 && c->nrec) {    /* chained: read a recent copy's destination */
+      struct rec *r = &c->rec[c->nrec - 1 - (int)rr(&c->r, c->nrec < 6 ? (size_t)c->nrec : 6)];
+      long lo = (long)r->dof + (long)rr(&c->r, r->n) - (long)rr(&c->r, 5000);
+      so = lo < 0 ? 0 : (size_t)lo;
+      if (so + n > BUFSZ) n = BUFSZ - so;
+      if (!n) continue;
+      if (dof + n > BUFSZ) dof = BUFSZ - n;
+      static const int kinds[] = {K_COPY, K_COPY, K_COPY, K_LAZY, K_LOWLEVEL};
+      if (submit(c, kinds[rr(&c->r, 5)], r->db, so, db, dof, n)) return -1;
+    } else if (k < 44) {               /* amemmove, often overlapping */
       dof = so + rr(&c->r, 2 * 9000) - 9000;
       if ((long)dof < 0 || dof + n > BUFSZ) dof = so;
-      amemmove(c->buf[sb] + dof, s, n);
+      amemmove(c->buf[sb] + dof, c->buf[sb] + so, n);
       memmove(c->model[sb] + dof, c->model[sb] + so, n);
-    } else if (k < 55) {               /* program write: sync the range first */
+      remember(c, sb, so, sb, dof, n);
+    } else if (k < 52) {               /* program write: sync the range first */
       csync(d, n);
       for (size_t i = 0; i < n; i += 1 + rr(&c->r, 300)) d[i] = c->model[db][dof + i] = (char)rnd(&c->r);
+    } else if (k < 58 && c->nrec) {    /* program write to a source, syncing only what the rules ask */
+      struct rec *r = &c->rec[rr(&c->r, (size_t)c->nrec)];
+      size_t wo = r->so + rr(&c->r, r->n), wn = 1 + rr(&c->r, r->n);
+      if (wo + wn > BUFSZ) wn = BUFSZ - wo;
+      sync_for_write(c, r->sb, wo, wn);
+      char *w = c->buf[r->sb] + wo;
+      for (size_t i = 0; i < wn; i += 1 + rr(&c->r, 200)) w[i] = c->model[r->sb][wo + i] = (char)rnd(&c->r);
     } else if (k < 72) {               /* program read */
       csync(d, n);
       if (compare(c, db, dof, n, "read after csync")) return -1;
     } else if (k < 75) {
       if (all_sync(c)) return -1;
-    } else if (k < 84 && c->nll < MAXLL) { /* low-level copy with a completion handler */
-      size_t gran = rr(&c->r, 2) ? 0 : 4096 * (1 + rr(&c->r, 3));
-      void *mem = aligned_alloc(8, (copier_descr_size(n, gran) + 7) & ~(size_t)7);
-      c->ll[c->nll++] = mem;
-      if (!_amemcpy(mem, d, s, n, gran, overl ? COPIER_MOVE_F : 0, handler, c)) {
-        snprintf(c->err, sizeof c->err, "_amemcpy refused a valid copy");
-        return -1;
-      }
-      c->handlers_due++;
-      memmove(c->model[db] + dof, c->model[sb] + so, n);
-      if (rr(&c->r, 3) == 0) copier_poll();
-    } else if (k < 92 && c->nlz < MAXLAZY) { /* lazy copy */
-      struct lazy *l = &c->lz[c->nlz++];
-      l->gran = 4096 * (1 + rr(&c->r, 2));
-      l->mem = aligned_alloc(8, (copier_descr_size(n, l->gran) + 7) & ~(size_t)7);
-      l->old = malloc(n);
-      memcpy(l->old, c->model[db] + dof, n);
-      l->dst = d;
-      l->n = n;
-      l->d = _amemcpy(l->mem, d, s, n, l->gran, COPIER_LAZY_F | (overl ? COPIER_MOVE_F : 0), NULL, NULL);
-      memmove(c->model[db] + dof, c->model[sb] + so, n);
-      /* The model holds the result; l->old lets an abort undo unrun segments. */
-    } else if (c->nlz) {               /* abort the newest lazy copy */
-      struct lazy *l = &c->lz[c->nlz - 1];
-      int lb = 0;
-      for (int b = 0; b < NBUF; b++)
-        if (l->dst >= c->buf[b] && l->dst < c->buf[b] + BUFSZ) lb = b;
-      size_t loff = (size_t)(l->dst - c->buf[lb]);
-      for (size_t off = 0; off < l->n; off += l->gran) {
-        size_t len = l->n - off < l->gran ? l->n - off : l->gran;
-        if (!_cdone(l->d, off, len)) memcpy(c->model[lb] + loff + off, l->old + off, len);
-      }
-      copier_abort(l->d);
-      free(l->mem);
-      free(l->old);
-      c->nlz--;
+    } else if (k < 83) {               /* low-level copy with a completion handler */
+      if (submit(c, K_LOWLEVEL, sb, so, db, dof, n)) return -1;
+    } else if (k < 91) {               /* lazy copy */
+      if (submit(c, K_LAZY, sb, so, db, dof, n)) return -1;
+    } else if (c->nlz) {               /* abort a lazy copy */
+      abort_lazy(c, (int)rr(&c->r, (size_t)c->nlz));
     }
   }
   return all_sync(c);
@@ -200,9 +278,17 @@ int main(int argc, char **argv) {
   struct copier_stats st;
   copier_get_stats(&st);
   printf("model: seed %llu, %d thread(s) x %d sequences x %d ops; offloaded %llu, inline %llu, "
-         "segments by service %llu, by waiters %llu\n", g_seed, g_threads, g_seqs, g_ops,
-         (unsigned long long)st.offloaded, (unsigned long long)st.inline_copies,
-         (unsigned long long)st.segments_service, (unsigned long long)st.segments_helped);
+         "segments by service %llu, by waiters %llu; bytes absorbed %llu, lazy never executed %llu\n",
+         g_seed, g_threads, g_seqs, g_ops, (unsigned long long)st.offloaded, (unsigned long long)st.inline_copies,
+         (unsigned long long)st.segments_service, (unsigned long long)st.segments_helped,
+         (unsigned long long)st.bytes_absorbed, (unsigned long long)st.lazy_never_executed);
+  /* The sequences are built to absorb: none at all means the feature (or
+   * this test) is broken, unless it was turned off. */
+  const char *o = getenv("COPIER_OPTIONS");
+  if (g_seqs * g_ops >= 2000 && st.bytes_absorbed == 0 && !(o && strstr(o, "absorb=0"))) {
+    printf("FAIL: no copy was absorbed\n");
+    atomic_fetch_add(&g_fail, 1);
+  }
   printf("%d passed, %d failed\n", atomic_load(&g_pass), atomic_load(&g_fail));
   return atomic_load(&g_fail) != 0;
 }

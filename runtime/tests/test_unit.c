@@ -13,18 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "copier.h"
+#include "unit.h"
 
 static int passed, failed;
-static const char *cur;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      printf("FAIL %s: %s:%d: %s\n", cur, __FILE__, __LINE__, #cond);                \
-      return 1;                                                                      \
-    }                                                                                \
-  } while (0)
+const char *cur;
 
-static char *big(size_t n, int seed) {
+char *big(size_t n, int seed) {
   char *p = malloc(n);
   for (size_t i = 0; i < n; i++) p[i] = (char)(i * 31 + seed * 7 + (i >> 12));
   return p;
@@ -143,19 +137,31 @@ static int t_lazy(void) {
   CHECK(_cdone(cd, 8192, 100) && !_cdone(cd, 0, 1) && memcmp(d + 8192, s + 8192, 4096) == 0);
   CHECK(copier_abort(cd) == n - 4096);
   CHECK(d[0] == 0 && d[n - 1] == 0);
-  /* a later copy depending on a lazy one forces the needed part */
+  /* without absorption, a later copy depending on a lazy one forces the
+   * needed part */
+  CHECK(copier_configure("absorb=0") == 0);
   cd = _amemcpy(mem, d, s, n, 4096, COPIER_LAZY_F, NULL, NULL);
   amemcpy(e, d, 100000);
   csync(e, 100000);
   CHECK(memcmp(e, s, 100000) == 0);
-  CHECK(copier_abort(cd) > 0);
+  CHECK(copier_abort(cd) == n - 102400 && memcmp(d, s, 102400) == 0 && d[n - 1] == 0);
+  CHECK(copier_configure("absorb=1") == 0);
+  /* with it, the later copy reads the lazy copy's source (the lazy copy
+   * never runs; t_absorb_lazy tests this in detail) */
+  memset(d, 0, n);
+  memset(e, 0, n);
+  cd = _amemcpy(mem, d, s, n, 4096, COPIER_LAZY_F, NULL, NULL);
+  amemcpy(e, d, 100000);
+  csync(e, 100000);
+  CHECK(memcmp(e, s, 100000) == 0);
+  CHECK(copier_abort(cd) == n && d[0] == 0);
   /* a lazy copy never synced and aborted is never executed */
   memset(d, 0, n);
   cd = _amemcpy(mem, d, s, n, 4096, COPIER_LAZY_F, NULL, NULL);
   CHECK(copier_abort(cd) == n && d[0] == 0);
   copier_get_stats(&b);
-  CHECK(b.lazy_never_executed == a.lazy_never_executed + 1);
-  CHECK(b.lazy_copies == a.lazy_copies + 3);
+  CHECK(b.lazy_never_executed == a.lazy_never_executed + 2);
+  CHECK(b.lazy_copies == a.lazy_copies + 4);
   /* csync_all runs lazy copies */
   cd = _amemcpy(mem, d, s, n, 4096, COPIER_LAZY_F, NULL, NULL);
   csync_all();
@@ -418,6 +424,12 @@ static int t_bad_options(void) {
   return 0;
 }
 
+static void child_stats_absorb(void) {
+  setenv("COPIER_OPTIONS", "stats=1:sync_below=4k", 1);
+  execl(self_path, self_path, "--absorb-once", (char *)NULL);
+  _exit(99);
+}
+
 static void child_stats(void) {
   setenv("COPIER_OPTIONS", "stats=1:sync_below=4k", 1);
   execl(self_path, self_path, "--copy-once", (char *)NULL);
@@ -431,6 +443,10 @@ static int t_stats(void) {
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   CHECK(strstr(err, "copier: statistics") && strstr(err, "copies 1 (1048576 bytes)"));
   CHECK(strstr(err, "csyncs that waited") && strstr(err, "segments copied by waiting threads"));
+  CHECK(strstr(err, "bytes absorbed 0\n"));
+  st = in_child(child_stats_absorb, err, sizeof err);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK(strstr(err, "bytes absorbed 1048576\n") && strstr(err, "never executed 1;"));
   return 0;
 }
 
@@ -483,6 +499,10 @@ static int t_small(void) {
 
 int main(int argc, char **argv) {
   self_path = "/proc/self/exe";
+  if (argc > 1 && !strcmp(argv[1], "--absorb-once")) {
+    absorb_once();
+    return 0;
+  }
   if (argc > 1 && !strcmp(argv[1], "--copy-once")) {
     static char x[1 << 20], y[1 << 20];
     amemcpy(x, y, sizeof x);
@@ -497,7 +517,12 @@ int main(int argc, char **argv) {
   struct { const char *name; int (*fn)(void); } tests[] = {
       {"small", t_small}, {"basic", t_basic}, {"chain", t_chain}, {"move", t_move}, {"src", t_src},
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
-      {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream}, {"config", t_config}, {"exit", t_exit}, {"fork", t_fork}, {"fault", t_fault}, {"null", t_null},
+      {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream},
+      {"absorb_chain", t_absorb_chain}, {"absorb_partial", t_absorb_partial},
+      {"absorb_lazy_never", t_absorb_lazy_never}, {"absorb_abort", t_absorb_abort},
+      {"absorb_write_between", t_absorb_write_between}, {"absorb_source_rule", t_absorb_source_rule},
+      {"absorb_handler", t_absorb_handler}, {"absorb_service_skip", t_absorb_service_skip}, {"absorb_copy_into", t_absorb_copy_into},
+      {"absorb_move", t_absorb_move}, {"absorb_off", t_absorb_off}, {"config", t_config}, {"exit", t_exit}, {"fork", t_fork}, {"fault", t_fault}, {"null", t_null},
       {"bad_options", t_bad_options}, {"stats", t_stats}, {"shm", t_shm},
   };
   for (unsigned i = 0; i < sizeof tests / sizeof *tests; i++) {
