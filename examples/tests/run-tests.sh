@@ -76,6 +76,16 @@ for name in recv_parse kvstore proxy window shm_pipe; do
   done
 done
 
+# The proxy's hand port moves each body with a lazy copy that the send reads
+# through (absorption) and then aborts: every lazy copy must never run, and
+# the bytes the sends absorbed must be exactly the bodies (64 KiB each).
+st_out=$(COPIER_OPTIONS=stats=1 "$EX/proxy.port" --size 64k --iters 1 2>&1 >/dev/null)
+lazy=$(sed -n 's/.*lazy copies \([0-9]*\), never executed \([0-9]*\).*/\1 \2/p' <<<"$st_out")
+absorbed=$(sed -n 's/.*bytes absorbed \([0-9]*\).*/\1/p' <<<"$st_out")
+if [ -n "$lazy" ] && [ "${lazy% *}" -gt 0 ] && [ "${lazy% *}" = "${lazy#* }" ] && [ "${absorbed:-0}" -eq $((${lazy% *} * 65536)) ]
+then ok "proxy.port: $lazy lazy copies, none executed; $absorbed bytes absorbed"
+else bad "proxy.port absorption: lazy/never='$lazy' absorbed='$absorbed'"; echo "$st_out" | sed 's/^/    /'; fi
+
 # Bad input: a clear message and exit status 2, not a crash.
 for name in recv_parse kvstore window; do
   msg=$("$EX/$name.clang" --size banana 2>&1); st=$?
