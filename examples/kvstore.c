@@ -55,26 +55,52 @@ static size_t parse_command(const unsigned char *q, size_t qlen, int *is_set, si
 
 /* One request, start to finish. Returns the hash of the reply "sent". */
 #ifdef COPIER_PORT
-/* The hand port remembers, per query buffer, the destination of the SET copy
- * that may still be reading it: csync of that destination frees the buffer. */
-static struct { unsigned char *qbuf, *dst; size_t len; } pending[QBUFS];
+/* The hand port keeps, per query buffer, the lazy copy that "received" the
+ * request into it and the destination of the SET copy that may still be
+ * reading it. Only the command line of a request is ever read from the query
+ * buffer: the receive is a lazy copy of which a csync runs just the first
+ * segment, and the SET's copy of the value into the table reads the rest
+ * straight from the request (absorption), so a value is copied once, not
+ * twice. Releasing the buffer syncs the SET's destination and aborts what is
+ * left of the receive: it never runs. */
+static struct {
+    unsigned char *qbuf, *dst;
+    size_t len;
+    void *recv_mem;      /* caller-owned descriptor memory (low-level layer) */
+    copier_descr *recv;  /* the lazy receive into qbuf, until released */
+} pending[QBUFS];
+static size_t recv_descr_bytes; /* copier_descr_size of the largest request */
+/* The receive's segments: syncing the command line runs one of them, so
+ * they are small (the engine's default 64 KiB would copy the first 64 KiB
+ * of every value twice). */
+#define RECV_GRANULE 4096
+
+static int qbuf_slot(unsigned char *qbuf)
+{
+    for (int i = 0; i < QBUFS; i++)
+        if (pending[i].qbuf == qbuf) return i;
+    for (int i = 0; i < QBUFS; i++)
+        if (pending[i].qbuf == NULL) {
+            pending[i].qbuf = qbuf;
+            pending[i].recv_mem = malloc(recv_descr_bytes);
+            if (!pending[i].recv_mem) { fprintf(stderr, "kvstore: out of memory\n"); exit(1); }
+            return i;
+        }
+    fprintf(stderr, "kvstore: more query buffers than QBUFS\n");
+    exit(1);
+}
 static void release_qbuf(unsigned char *qbuf)
 {
-    for (int i = 0; i < QBUFS; i++)
-        if (pending[i].qbuf == qbuf && pending[i].dst) {
-            csync(pending[i].dst, pending[i].len);
-            pending[i].dst = NULL;
-        }
+    int i = qbuf_slot(qbuf);
+    if (pending[i].dst) csync(pending[i].dst, pending[i].len);
+    pending[i].dst = NULL;
+    if (pending[i].recv) copier_abort(pending[i].recv);
+    pending[i].recv = NULL;
 }
-static void note_pending(unsigned char *qbuf, unsigned char *dst, size_t len)
+/* After csync_all every copy is retired: forget them. */
+static void forget_pending(void)
 {
-    for (int i = 0; i < QBUFS; i++)
-        if (pending[i].qbuf == qbuf || pending[i].qbuf == NULL) {
-            pending[i].qbuf = qbuf;
-            pending[i].dst = dst;
-            pending[i].len = len;
-            return;
-        }
+    for (int i = 0; i < QBUFS; i++) pending[i].dst = NULL, pending[i].recv = NULL;
 }
 #endif
 
@@ -84,9 +110,11 @@ static uint64_t serve(struct kv *db, unsigned char *qbuf, const struct request *
     size_t key, vlen;
 #ifdef COPIER_PORT
     release_qbuf(qbuf);
-    amemcpy(qbuf, rq->bytes, rq->len);
+    int slot = qbuf_slot(qbuf);
+    pending[slot].recv = _amemcpy(pending[slot].recv_mem, qbuf, rq->bytes, rq->len, RECV_GRANULE, COPIER_LAZY_F, NULL, NULL);
+    if (!pending[slot].recv) exit(1); /* _amemcpy said why */
     /* The command line is at most "SET " + 20 + " " + 20 + "\r\n": sync just that. */
-    csync(qbuf, rq->len < 48 ? rq->len : 48);
+    _csync(pending[slot].recv, 0, rq->len < 48 ? rq->len : 48);
 #else
     memcpy(qbuf, rq->bytes, rq->len);
 #endif
@@ -107,8 +135,9 @@ static uint64_t serve(struct kv *db, unsigned char *qbuf, const struct request *
         }
 #ifdef COPIER_PORT
         csync(db->val[key], vlen);               /* an earlier SET may still be writing it */
-        amemcpy(db->val[key], qbuf + hdr, vlen); /* chained: its source is still arriving */
-        note_pending(qbuf, db->val[key], vlen);
+        amemcpy(db->val[key], qbuf + hdr, vlen); /* reads the request itself where qbuf is not filled */
+        pending[slot].dst = db->val[key];
+        pending[slot].len = vlen;
 #else
         memcpy(db->val[key], qbuf + hdr, vlen);
 #endif
@@ -151,6 +180,9 @@ int main(int argc, char **argv)
     struct request *pool = calloc(nreq, sizeof *pool);
     unsigned char *qbuf[QBUFS], *reply = malloc(maxv + 32);
     for (int i = 0; i < QBUFS; i++) qbuf[i] = malloc(maxv + 48);
+#ifdef COPIER_PORT
+    recv_descr_bytes = copier_descr_size(maxv + 48, RECV_GRANULE);
+#endif
     if (!db.val || !db.len || !pool || !reply || !qbuf[0] || !qbuf[1]) {
         fprintf(stderr, "kvstore: cannot allocate buffers for --size %zu: try a smaller size\n", maxv);
         return 1;
@@ -183,6 +215,7 @@ int main(int argc, char **argv)
         replies ^= serve(&db, qbuf[k % QBUFS], &rq, reply);
 #ifdef COPIER_PORT
         csync_all(); /* b is freed next */
+        forget_pending();
 #endif
         free(b);
     }
@@ -194,6 +227,7 @@ int main(int argc, char **argv)
     uint64_t t1 = ex_now_ns();
 #ifdef COPIER_PORT
     csync_all();
+    forget_pending();
 #endif
 
     uint64_t table = 0;
