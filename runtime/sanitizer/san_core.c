@@ -90,6 +90,7 @@ __attribute__((constructor(101))) void san_init(void) {
     san_write_fd(2, msg, sizeof msg - 1);
     _exit(1);
   }
+  san_map_shadow(); /* before any instrumented code reads the page summary */
   void *warm[4];
   san_capture_stack(warm, 4); /* loads the unwinder now, not inside a report */
   __copier_sanitizer_hooks = &hooks;
@@ -139,6 +140,14 @@ void __copier_san_store(const void *p, size_t n) { check((uintptr_t)p, n, 1, RA)
 /* Loop-wide checks hoisted to a preheader: the whole range a loop will touch. */
 void __copier_san_load_range(const void *p, size_t n) { check((uintptr_t)p, n, 0, RA); }
 void __copier_san_store_range(const void *p, size_t n) { check((uintptr_t)p, n, 1, RA); }
+
+/* Entry test of a loop versioned by the pass: 1 if no byte of [p, p+n) is
+ * in flight (a destination; for writes, a source too), so the loop's copy
+ * without checks may run. Never reports. */
+int __copier_san_range_clean(const void *p, size_t n, int is_write) {
+  struct san_hit hit;
+  return !__copier_san_inflight || !n || !san_find((uintptr_t)p, n, is_write, &hit);
+}
 
 /* Memory intrinsics of instrumented code: check both ranges, then copy with
  * libc (called by address, so our own memcpy interceptor is not re-entered). */

@@ -2,8 +2,8 @@
  * san_internal.h — CopierSanitizer runtime internals shared by its files.
  *
  * Layout (see docs/sanitizer.md): one shadow byte per 8-byte granule at
- * SAN_SHADOW_OFFSET + (addr >> 3), reserved lazily at the first submitted
- * copy. Bits: SAN_D = some byte of the granule is an in-flight destination,
+ * SAN_SHADOW_OFFSET + (addr >> 3), reserved at start-up (NORESERVE: only
+ * pages written cost memory). Bits: SAN_D = some byte of the granule is an in-flight destination,
  * SAN_S = some byte is an in-flight source. A page summary, one byte per
  * 4 KiB page at SAN_PAGE_SHADOW_OFFSET + (addr >> 12), is the OR of the
  * granule shadow of the page and the first 16 bytes after it, so inline checks
@@ -12,8 +12,8 @@
  * part of the granule mapping that would shadow the shadow itself, which no
  * program address maps to. The shadow is only a filter: the exact bytes live
  * in the interval trees (san_table.c), so reports are byte-precise.
- * Instrumented code reads the shadow only while __copier_san_inflight != 0,
- * which is set after the shadow exists.
+ * __copier_san_inflight counts live intervals: the runtime and hoisted
+ * range checks skip all work while it is 0.
  */
 #ifndef COPIER_SAN_INTERNAL_H
 #define COPIER_SAN_INTERNAL_H
@@ -104,6 +104,9 @@ int san_is_runtime_pc(const void *ra);
  * (then its code cannot be told from the program's). */
 int san_is_shared_runtime_pc(const void *ra);
 
+/* The table (san_table.c). The shadow is reserved at start-up: inline
+ * checks read the page summary whether or not anything is in flight. */
+void san_map_shadow(void);
 /* The table (san_table.c). */
 void san_table_submit(struct san_copy *c, struct san_owner **owner);
 void san_table_sync(struct san_owner *owner, uintptr_t a, uintptr_t b);

@@ -49,7 +49,7 @@ struct san_owner { struct san_copy *head; };
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct interval *tree_d, *tree_s;
 static size_t live_intervals;
-static int shadow_ready;
+static volatile int shadow_ready; /* read without the lock by pages_clean */
 static uint32_t rng_state = 2463534242u;
 
 static inline unsigned char *shadow_of(uintptr_t a) {
@@ -226,7 +226,7 @@ static void copy_release_if_done(struct san_copy *c) {
 
 /* ---- shadow ------------------------------------------------------------- */
 
-static void map_shadow(void) {
+void san_map_shadow(void) {
   void *p = mmap((void *)SAN_SHADOW_OFFSET, SAN_SHADOW_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   if (p != (void *)SAN_SHADOW_OFFSET) {
@@ -366,7 +366,7 @@ static void release_touched(void) {
 
 void san_table_submit(struct san_copy *c, struct san_owner **ownerp) {
   pthread_mutex_lock(&table_lock);
-  if (!shadow_ready) map_shadow();
+  if (!shadow_ready) san_map_shadow();
   if (!*ownerp) {
     *ownerp = __libc_calloc(1, sizeof **ownerp);
     if (!*ownerp) out_of_memory();
@@ -463,9 +463,20 @@ static int take_first(struct interval *n, void *arg) {
   return 1;
 }
 
+/* No in-flight byte of the kind asked can be in [a, a+n) if the page summary
+ * of every page the range starts in is clean: decided without the lock
+ * (bounded, so a huge range goes to the tree instead). */
+static int pages_clean(uintptr_t a, size_t n, unsigned mask) {
+  if (!shadow_ready || n > ((size_t)256 << SAN_PAGE_SHIFT)) return 0;
+  for (uintptr_t p = a >> SAN_PAGE_SHIFT, last = (a + n - 1) >> SAN_PAGE_SHIFT; p <= last; p++)
+    if (*page_shadow_of(p << SAN_PAGE_SHIFT) & mask) return 0;
+  return 1;
+}
+
 int san_find(uintptr_t addr, size_t size, int want_src, struct san_hit *hit) {
   uintptr_t end = addr + size;
   struct first f = {NULL};
+  if (!size || pages_clean(addr, size, want_src ? SAN_D | SAN_S : SAN_D)) return 0;
   pthread_mutex_lock(&table_lock);
   /* A destination outranks a source. */
   visit(tree_d, addr, end, take_first, &f);

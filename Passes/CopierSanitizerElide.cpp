@@ -1,0 +1,149 @@
+//===- CopierSanitizerElide.cpp - checks CopierSanitizer can drop ---------===//
+//
+// Which shadow checks are provably redundant. A check answers "is any of
+// these bytes in flight (for this kind of access)?" and the answer can only
+// change when this thread submits or syncs a copy (a call) or when another
+// thread's copy becomes visible to it (an acquire: atomic load/RMW with
+// acquire or stronger ordering, or a fence). So between two such events a
+// check of the same pointer, as wide or wider, and at least as strict (a
+// store check also covers loads), answers for a later access too.
+//
+//===----------------------------------------------------------------------===//
+#include "CopierSanitizerInternal.h"
+
+#include "llvm/ADT/ScopedHashTable.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+
+#include <memory>
+
+using namespace llvm;
+
+namespace copier {
+namespace san {
+
+bool changesInFlightState(const Instruction &I) {
+  // Intrinsics never submit or sync copies (memcpy and friends included:
+  // they become plain checked copies); any other call might.
+  if (isa<CallBase>(I))
+    return !isa<IntrinsicInst>(I);
+  if (isa<FenceInst>(I))
+    return true;
+  auto Acquires = [](AtomicOrdering O) {
+    return O == AtomicOrdering::Acquire || O == AtomicOrdering::AcquireRelease ||
+           O == AtomicOrdering::SequentiallyConsistent;
+  };
+  if (auto *L = dyn_cast<LoadInst>(&I))
+    return L->isAtomic() && Acquires(L->getOrdering());
+  if (auto *R = dyn_cast<AtomicRMWInst>(&I))
+    return Acquires(R->getOrdering());
+  if (auto *X = dyn_cast<AtomicCmpXchgInst>(&I))
+    return Acquires(X->getSuccessOrdering()) || Acquires(X->getFailureOrdering());
+  return false;
+}
+
+namespace {
+struct Avail {
+  uint64_t Size = 0;
+  bool Write = false;
+  unsigned Gen = 0; // valid only while the walk is still in this generation
+};
+using AvailTable = ScopedHashTable<Value *, Avail>;
+using AvailScope = ScopedHashTableScope<Value *, Avail>;
+
+struct StackNode {
+  DomTreeNode *Node;
+  DomTreeNode::const_iterator Child, End;
+  unsigned Gen;
+  std::unique_ptr<AvailScope> Scope;
+  bool Done = false;
+};
+} // namespace
+
+// An EarlyCSE-style walk of the dominator tree: checks made in a block are
+// visible in the blocks it dominates through a scoped table; the generation
+// changes at every event that can change the answer and at every block with
+// more than one predecessor (or whose only predecessor is not its immediate
+// dominator), where some other path may have had such an event.
+void findRedundantChecks(Function &F, DominatorTree &DT,
+                         const DenseMap<Instruction *, CheckedAccess> &Checked,
+                         SmallPtrSetImpl<Instruction *> &Redundant) {
+  if (Checked.empty())
+    return;
+  AvailTable Table;
+  unsigned NextGen = 1;
+  SmallVector<StackNode, 32> Stack;
+  auto Push = [&](DomTreeNode *N, unsigned ParentEndGen) {
+    BasicBlock *BB = N->getBlock();
+    BasicBlock *Pred = BB->getSinglePredecessor();
+    DomTreeNode *IDom = N->getIDom();
+    unsigned Gen = (Pred && IDom && IDom->getBlock() == Pred) ? ParentEndGen : NextGen++;
+    Stack.push_back({N, N->begin(), N->end(), Gen, std::make_unique<AvailScope>(Table)});
+  };
+  Push(DT.getRootNode(), NextGen++);
+  while (!Stack.empty()) {
+    StackNode &S = Stack.back();
+    if (!S.Done) {
+      S.Done = true;
+      for (Instruction &I : *S.Node->getBlock()) {
+        if (changesInFlightState(I)) {
+          S.Gen = NextGen++;
+          continue;
+        }
+        auto It = Checked.find(&I);
+        if (It == Checked.end())
+          continue;
+        const CheckedAccess &A = It->second;
+        Avail Prev = Table.lookup(A.Ptr);
+        if (Prev.Gen == S.Gen && Prev.Size >= A.Size && (Prev.Write || !A.Write)) {
+          Redundant.insert(&I);
+          continue;
+        }
+        // One fact per pointer: the newest, widened if both are of one kind.
+        Avail New{A.Size, A.Write, S.Gen};
+        if (Prev.Gen == S.Gen && Prev.Write == A.Write)
+          New.Size = std::max(New.Size, Prev.Size);
+        Table.insert(A.Ptr, New);
+      }
+    }
+    if (S.Child != S.End) {
+      DomTreeNode *C = *S.Child++;
+      unsigned G = S.Gen;
+      Push(C, G);
+      continue;
+    }
+    Stack.pop_back(); // ends the block's scope
+  }
+}
+
+// A load whose check can also stand for a later store to the same bytes in
+// the same block (x[i] += v): nothing between them can change what is in
+// flight, and execution cannot leave the block between them, so the store
+// is reached whenever the load is.
+StoreInst *foldableStore(LoadInst *L, const SmallPtrSetImpl<Instruction *> &Instrumented,
+                         const DataLayout &DL) {
+  if (L->isAtomic() || L->isVolatile())
+    return nullptr;
+  Value *Ptr = L->getPointerOperand();
+  uint64_t Size = DL.getTypeStoreSize(L->getType()).getKnownMinValue();
+  for (Instruction *I = L; I; I = I->getNextNode()) {
+    if (I != L) {
+      if (auto *S = dyn_cast<StoreInst>(I); S && S->getPointerOperand() == Ptr) {
+        if (S->isAtomic() || S->isVolatile() || !Instrumented.count(S) ||
+            DL.getTypeStoreSize(S->getValueOperand()->getType()).getKnownMinValue() > Size)
+          return nullptr;
+        return S;
+      }
+      if (changesInFlightState(*I))
+        return nullptr;
+    }
+    if (!isGuaranteedToTransferExecutionToSuccessor(I))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+} // namespace san
+} // namespace copier
