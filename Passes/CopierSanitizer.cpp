@@ -50,7 +50,7 @@ namespace {
 
 // Match runtime/sanitizer/san_internal.h.
 constexpr uint64_t ShadowOffset = 0x7fff8000ULL;
-constexpr uint64_t PageShadowOffset = 0x10000000000ULL;
+constexpr uint64_t PageShadowOffset = 0x7ff78000ULL;
 constexpr unsigned PageShift = 12;
 constexpr unsigned ShadowDst = 1, ShadowSrc = 2;
 
@@ -61,11 +61,13 @@ struct Access {
   Align Alignment;
   bool IsWrite;
   StoreInst *Fold = nullptr; // a later store this (load's) check also makes
+  Instruction *PageFrom = nullptr; // a dominating access whose page byte covers this one
 };
 
 class Instrumenter {
 public:
-  explicit Instrumenter(Module &M) : M(M), Ctx(M.getContext()), DL(M.getDataLayout()) {
+  explicit Instrumenter(Module &M)
+      : M(M), Ctx(M.getContext()), DL(M.getDataLayout()), Quiet(san::findQuietFunctions(M)) {
     Type *I8 = Type::getInt8Ty(Ctx), *I32 = Type::getInt32Ty(Ctx);
     IntPtr = Type::getInt64Ty(Ctx);
     PtrTy = PointerType::getUnqual(Ctx);
@@ -92,6 +94,7 @@ private:
   Module &M;
   LLVMContext &Ctx;
   const DataLayout &DL;
+  san::QuietFunctions Quiet; // before instrumentation adds runtime calls
   Type *IntPtr;
   PointerType *PtrTy;
   Constant *Inflight;
@@ -99,6 +102,7 @@ private:
       RangeCleanFn;
   MDNode *Unlikely;
   DenseMap<const AllocaInst *, bool> LocalOnly;
+  DenseMap<Instruction *, Value *> PageByte; // page-summary byte loaded for an access
 
   bool cannotBeInFlight(Value *Ptr);
   bool allocaStaysLocal(const AllocaInst *AI);
@@ -215,8 +219,12 @@ void Instrumenter::instrument(const Access &A) {
   auto Last = [&] { return B.CreateAdd(Addr, ConstantInt::get(IntPtr, A.Size - 1)); };
   // Page summary: it covers 16 bytes past each page, so one load answers
   // for up to 16 bytes; wider accesses (at most two pages) test both ends.
-  Value *Pg = ShadowAt(Addr, PageShadowOffset, PageShift);
-  if (A.Size > 16)
+  Value *Pg = A.PageFrom ? PageByte.lookup(A.PageFrom) : nullptr;
+  if (!Pg)
+    Pg = ShadowAt(Addr, PageShadowOffset, PageShift);
+  if (A.Size <= 16)
+    PageByte[A.I] = Pg;
+  else
     Pg = B.CreateOr(Pg, ShadowAt(Last(), PageShadowOffset, PageShift));
   Value *Near = B.CreateICmpNE(B.CreateAnd(Pg, B.getInt8(Mask)), B.getInt8(0));
   Instruction *Fine = SplitBlockAndInsertIfThen(Near, A.I, false, Unlikely);
@@ -249,9 +257,7 @@ bool Instrumenter::loopCallFree(Loop *L) {
   if (New)
     for (BasicBlock *BB : L->blocks())
       for (Instruction &I : *BB)
-        if (auto *CB = dyn_cast<CallBase>(&I); (CB && !isa<DbgInfoIntrinsic>(CB) &&
-                                                  !(isa<IntrinsicInst>(CB) && !CB->mayWriteToMemory())) ||
-                                                 san::changesInFlightState(I))
+        if (san::changesInFlightState(I, Quiet))
           It->second = false;
   return It->second;
 }
@@ -410,7 +416,7 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     A = {I, Ptr, TS.getFixedValue(), !isa<LoadInst>(I)};
     return true;
   };
-  san::versionQuietLoops(F, FAM, {AccessOf, Inflight, RangeCleanFn}, Unchecked);
+  san::versionQuietLoops(F, FAM, {AccessOf, Inflight, RangeCleanFn, Quiet}, Unchecked);
 
   SmallVector<Access, 64> Accesses;
   SmallVector<MemIntrinsic *, 16> Intrinsics;
@@ -462,9 +468,12 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
         if (!A.I->isAtomic() && !A.I->isVolatile())
           Plain[A.I] = {A.Ptr, A.Size, A.IsWrite};
     SmallPtrSet<Instruction *, 32> Redundant;
-    san::findRedundantChecks(F, DT, Plain, Redundant);
+    DenseMap<Instruction *, Instruction *> SharePage;
+    san::findRedundantChecks(F, DT, Quiet, Plain, Redundant, SharePage);
     if (!Redundant.empty())
       llvm::erase_if(Accesses, [&](const Access &A) { return Redundant.count(A.I); });
+    for (Access &A : Accesses)
+      A.PageFrom = SharePage.lookup(A.I);
     SCEVExpander Exp(SE, DL, "copier.range");
     CallFree.clear();
     SmallVector<Candidate, 32> Cands;
@@ -487,7 +496,7 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     SmallPtrSet<Instruction *, 8> Folded;
     for (Access &A : PerAccess)
       if (auto *Ld = dyn_cast<LoadInst>(A.I); Ld && !Folded.count(Ld))
-        if (StoreInst *St = san::foldableStore(Ld, Own, DL); St && !Folded.count(St)) {
+        if (StoreInst *St = san::foldableStore(Ld, Own, DL, Quiet); St && !Folded.count(St)) {
           A.Fold = St;
           Folded.insert(St);
         }
@@ -497,8 +506,14 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
   EntryBlocks.clear();
   for (const RangeCheck &R : Ranges)
     emitRangeCheck(R);
+  // Accesses sharing another's page-summary byte come after it.
+  PageByte.clear();
   for (const Access &A : PerAccess)
-    instrument(A);
+    if (!A.PageFrom)
+      instrument(A);
+  for (const Access &A : PerAccess)
+    if (A.PageFrom)
+      instrument(A);
   for (MemIntrinsic *MI : Intrinsics)
     replaceIntrinsic(MI);
   for (auto [CB, A] : ByValArgs) {

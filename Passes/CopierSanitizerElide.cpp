@@ -24,11 +24,17 @@ using namespace llvm;
 namespace copier {
 namespace san {
 
-bool changesInFlightState(const Instruction &I) {
+bool changesInFlightState(const Instruction &I, const QuietFunctions &Quiet) {
   // Intrinsics never submit or sync copies (memcpy and friends included:
-  // they become plain checked copies); any other call might.
-  if (isa<CallBase>(I))
-    return !isa<IntrinsicInst>(I);
+  // they become plain checked copies), nor do quiet functions; any other
+  // call might.
+  if (auto *CB = dyn_cast<CallBase>(&I)) {
+    if (isa<IntrinsicInst>(CB))
+      return false;
+    const Function *Callee = CB->getCalledFunction();
+    // The checks this pass inserts never change what is in flight either.
+    return !(Callee && (Quiet.count(Callee) || Callee->getName().starts_with("__copier_san_")));
+  }
   if (isa<FenceInst>(I))
     return true;
   auto Acquires = [](AtomicOrdering O) {
@@ -44,6 +50,31 @@ bool changesInFlightState(const Instruction &I) {
   return false;
 }
 
+QuietFunctions findQuietFunctions(Module &M) {
+  // Optimistic: every exact definition is quiet until it is seen to call
+  // something that is not (recursion among quiet functions stays quiet).
+  QuietFunctions Quiet;
+  for (Function &F : M)
+    if (!F.isDeclaration() && F.hasExactDefinition() && !F.isInterposable())
+      Quiet.insert(&F);
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    SmallVector<const Function *, 8> Drop;
+    for (const Function *F : Quiet)
+      for (const BasicBlock &BB : *F)
+        for (const Instruction &I : BB)
+          if (changesInFlightState(I, Quiet)) {
+            Drop.push_back(F);
+            goto next;
+          }
+    next:;
+    for (const Function *F : Drop)
+      Quiet.erase(F);
+    Changed = !Drop.empty();
+  }
+  return Quiet;
+}
+
 namespace {
 struct Avail {
   uint64_t Size = 0;
@@ -52,12 +83,22 @@ struct Avail {
 };
 using AvailTable = ScopedHashTable<Value *, Avail>;
 using AvailScope = ScopedHashTableScope<Value *, Avail>;
+// The first access off a base whose page-summary byte later accesses of the
+// same 16-byte window may share.
+struct PageAvail {
+  int64_t Off = 0;
+  unsigned Gen = 0;
+  Instruction *Provider = nullptr;
+};
+using PageTable = ScopedHashTable<Value *, PageAvail>;
+using PageScope = ScopedHashTableScope<Value *, PageAvail>;
 
 struct StackNode {
   DomTreeNode *Node;
   DomTreeNode::const_iterator Child, End;
   unsigned Gen;
   std::unique_ptr<AvailScope> Scope;
+  std::unique_ptr<PageScope> PScope;
   bool Done = false;
 };
 } // namespace
@@ -67,12 +108,15 @@ struct StackNode {
 // changes at every event that can change the answer and at every block with
 // more than one predecessor (or whose only predecessor is not its immediate
 // dominator), where some other path may have had such an event.
-void findRedundantChecks(Function &F, DominatorTree &DT,
+void findRedundantChecks(Function &F, DominatorTree &DT, const QuietFunctions &Quiet,
                          const DenseMap<Instruction *, CheckedAccess> &Checked,
-                         SmallPtrSetImpl<Instruction *> &Redundant) {
+                         SmallPtrSetImpl<Instruction *> &Redundant,
+                         DenseMap<Instruction *, Instruction *> &SharePage) {
   if (Checked.empty())
     return;
+  const DataLayout &DL = F.getDataLayout();
   AvailTable Table;
+  PageTable Pages;
   unsigned NextGen = 1;
   SmallVector<StackNode, 32> Stack;
   auto Push = [&](DomTreeNode *N, unsigned ParentEndGen) {
@@ -80,7 +124,8 @@ void findRedundantChecks(Function &F, DominatorTree &DT,
     BasicBlock *Pred = BB->getSinglePredecessor();
     DomTreeNode *IDom = N->getIDom();
     unsigned Gen = (Pred && IDom && IDom->getBlock() == Pred) ? ParentEndGen : NextGen++;
-    Stack.push_back({N, N->begin(), N->end(), Gen, std::make_unique<AvailScope>(Table)});
+    Stack.push_back({N, N->begin(), N->end(), Gen, std::make_unique<AvailScope>(Table),
+                     std::make_unique<PageScope>(Pages)});
   };
   Push(DT.getRootNode(), NextGen++);
   while (!Stack.empty()) {
@@ -88,7 +133,7 @@ void findRedundantChecks(Function &F, DominatorTree &DT,
     if (!S.Done) {
       S.Done = true;
       for (Instruction &I : *S.Node->getBlock()) {
-        if (changesInFlightState(I)) {
+        if (changesInFlightState(I, Quiet)) {
           S.Gen = NextGen++;
           continue;
         }
@@ -106,6 +151,19 @@ void findRedundantChecks(Function &F, DominatorTree &DT,
         if (Prev.Gen == S.Gen && Prev.Write == A.Write)
           New.Size = std::max(New.Size, Prev.Size);
         Table.insert(A.Ptr, New);
+        // The page-summary byte loaded for base+Off0 answers for every
+        // access within [base+Off0, base+Off0+16) (the summary covers 16
+        // bytes past each page), whatever its kind: both bits are in it.
+        if (A.Size > 16)
+          continue;
+        int64_t Off = 0;
+        Value *Base = GetPointerBaseWithConstantOffset(A.Ptr, Off, DL);
+        PageAvail P = Pages.lookup(Base);
+        if (P.Gen == S.Gen && Off >= P.Off && Off + (int64_t)A.Size <= P.Off + 16) {
+          SharePage[&I] = P.Provider;
+          continue;
+        }
+        Pages.insert(Base, {Off, S.Gen, &I});
       }
     }
     if (S.Child != S.End) {
@@ -123,7 +181,7 @@ void findRedundantChecks(Function &F, DominatorTree &DT,
 // flight, and execution cannot leave the block between them, so the store
 // is reached whenever the load is.
 StoreInst *foldableStore(LoadInst *L, const SmallPtrSetImpl<Instruction *> &Instrumented,
-                         const DataLayout &DL) {
+                         const DataLayout &DL, const QuietFunctions &Quiet) {
   if (L->isAtomic() || L->isVolatile())
     return nullptr;
   Value *Ptr = L->getPointerOperand();
@@ -136,7 +194,7 @@ StoreInst *foldableStore(LoadInst *L, const SmallPtrSetImpl<Instruction *> &Inst
           return nullptr;
         return S;
       }
-      if (changesInFlightState(*I))
+      if (changesInFlightState(*I, Quiet))
         return nullptr;
     }
     if (!isGuaranteedToTransferExecutionToSuccessor(I))

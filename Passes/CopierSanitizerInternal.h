@@ -8,10 +8,16 @@
 #include "llvm/IR/Dominators.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 
 namespace copier {
 namespace san {
+
+/// Functions of the module that can never submit or sync a copy nor
+/// acquire: exact definitions that call only intrinsics and each other.
+using QuietFunctions = llvm::SmallPtrSet<const llvm::Function *, 32>;
+QuietFunctions findQuietFunctions(llvm::Module &M);
 
 /// An access that gets a check of its own unless found redundant.
 struct CheckedAccess {
@@ -34,6 +40,7 @@ struct Hooks {
   llvm::function_ref<bool(llvm::Instruction *, AccessInfo &)> Access;
   llvm::Constant *Inflight;        // __copier_san_inflight
   llvm::FunctionCallee RangeClean; // int __copier_san_range_clean(ptr, i64, i32 write)
+  const QuietFunctions &Quiet;
 };
 
 /// Clones each call-free loop whose accesses have bounded address ranges;
@@ -44,22 +51,26 @@ bool versionQuietLoops(llvm::Function &F, llvm::FunctionAnalysisManager &FAM, co
                        llvm::SmallPtrSetImpl<llvm::Instruction *> &Unchecked);
 
 /// Whether I may change what is in flight as this thread sees it: a call
-/// (other than an intrinsic), a fence, or an atomic access that acquires.
-bool changesInFlightState(const llvm::Instruction &I);
+/// (other than an intrinsic or a quiet function), a fence, or an atomic
+/// access that acquires.
+bool changesInFlightState(const llvm::Instruction &I, const QuietFunctions &Quiet);
 
 /// Adds to Redundant the accesses of Checked whose check is implied by a
 /// dominating check of the same pointer (as wide, as strict) with no
-/// instruction that changesInFlightState on any path in between.
-void findRedundantChecks(llvm::Function &F, llvm::DominatorTree &DT,
+/// instruction that changesInFlightState on any path in between. SharePage
+/// maps the others that lie in the 16 bytes after such a dominating access
+/// off the same base to it: they may reuse its page-summary byte.
+void findRedundantChecks(llvm::Function &F, llvm::DominatorTree &DT, const QuietFunctions &Quiet,
                          const llvm::DenseMap<llvm::Instruction *, CheckedAccess> &Checked,
-                         llvm::SmallPtrSetImpl<llvm::Instruction *> &Redundant);
+                         llvm::SmallPtrSetImpl<llvm::Instruction *> &Redundant,
+                         llvm::DenseMap<llvm::Instruction *, llvm::Instruction *> &SharePage);
 
 /// The store to the same pointer (no wider) later in L's block whose check
 /// L's check can make too, or null. Instrumented: the accesses that get a
 /// check of their own.
 llvm::StoreInst *foldableStore(llvm::LoadInst *L,
                                const llvm::SmallPtrSetImpl<llvm::Instruction *> &Instrumented,
-                               const llvm::DataLayout &DL);
+                               const llvm::DataLayout &DL, const QuietFunctions &Quiet);
 
 } // namespace san
 } // namespace copier

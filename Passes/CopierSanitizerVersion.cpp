@@ -56,10 +56,10 @@ struct Plan {
   SmallVector<Bounded, 16> Accesses;
 };
 
-bool loopIsQuiet(Loop *L) {
+bool loopIsQuiet(Loop *L, const QuietFunctions &Quiet) {
   for (BasicBlock *BB : L->blocks())
     for (Instruction &I : *BB)
-      if (changesInFlightState(I))
+      if (changesInFlightState(I, Quiet))
         return false;
   return true;
 }
@@ -99,13 +99,13 @@ bool worthIt(const Plan &P, LoopInfo &LI, ScalarEvolution &SE) {
   return false;
 }
 
-void collectQuietLoops(Loop *L, SmallVectorImpl<Loop *> &Out) {
-  if (loopIsQuiet(L)) {
+void collectQuietLoops(Loop *L, const QuietFunctions &Quiet, SmallVectorImpl<Loop *> &Out) {
+  if (loopIsQuiet(L, Quiet)) {
     Out.push_back(L);
     return;
   }
   for (Loop *Sub : *L)
-    collectQuietLoops(Sub, Out);
+    collectQuietLoops(Sub, Quiet, Out);
 }
 
 } // namespace
@@ -123,7 +123,7 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
     auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
     SmallVector<Loop *, 8> Quiet;
     for (Loop *L : LI)
-      collectQuietLoops(L, Quiet);
+      collectQuietLoops(L, H.Quiet, Quiet);
     // The first quiet loop not yet handled that is worth a clone.
     Plan P{nullptr, {}};
     for (Loop *L : Quiet) {

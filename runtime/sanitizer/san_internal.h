@@ -3,15 +3,19 @@
  *
  * Layout (see docs/sanitizer.md): one shadow byte per 8-byte granule at
  * SAN_SHADOW_OFFSET + (addr >> 3), reserved at start-up (NORESERVE: only
- * pages written cost memory). Bits: SAN_D = some byte of the granule is an in-flight destination,
- * SAN_S = some byte is an in-flight source. A page summary, one byte per
- * 4 KiB page at SAN_PAGE_SHADOW_OFFSET + (addr >> 12), is the OR of the
- * granule shadow of the page and the first 16 bytes after it, so inline checks
- * of up to 16 bytes read the granule shadow only on pages near in-flight bytes
- * (a few bytes of summary per MiB: they stay in cache). The summary lives in the
- * part of the granule mapping that would shadow the shadow itself, which no
- * program address maps to. The shadow is only a filter: the exact bytes live
- * in the interval trees (san_table.c), so reports are byte-precise.
+ * pages written cost memory). Bits: SAN_D = some byte of the granule is an
+ * in-flight destination, SAN_S = some byte is an in-flight source. A page
+ * summary, one byte per 4 KiB page at SAN_PAGE_SHADOW_OFFSET + (addr >> 12),
+ * is the OR of the granule shadow of the page and the first 16 bytes after
+ * it, so inline checks of up to 16 bytes read the granule shadow only on
+ * pages near in-flight bytes (a few bytes of summary per MiB: they stay in
+ * cache). Its offset fits an instruction's 32-bit displacement (no register
+ * holds it): the summary of low memory (below 2 GiB) takes the 512 KiB just
+ * below the granule shadow, reserved with it; that of high memory falls in
+ * the part of the granule mapping that would shadow the shadow itself, which
+ * no program address maps to (ASan's "shadow gap"). The shadow is only a
+ * filter: the exact bytes live in the interval trees (san_table.c), so
+ * reports are byte-precise.
  * __copier_san_inflight counts live intervals: the runtime and hoisted
  * range checks skip all work while it is 0.
  */
@@ -23,9 +27,10 @@
 
 #define SAN_SHADOW_OFFSET 0x7fff8000ULL
 #define SAN_SHADOW_SIZE   (0x800000000000ULL >> 3)
+#define SAN_RESERVE_START 0x7ff78000ULL /* the low-memory page summary, then the shadow */
 #define SAN_PAGE_SHIFT 12
 #define SAN_PAGE_SIZE (1ULL << SAN_PAGE_SHIFT)
-#define SAN_PAGE_SHADOW_OFFSET 0x10000000000ULL /* 1 TiB: inside the shadow's own shadow */
+#define SAN_PAGE_SHADOW_OFFSET SAN_RESERVE_START
 #define SAN_D 1u
 #define SAN_S 2u
 #define SAN_MAX_FRAMES 32

@@ -227,15 +227,16 @@ static void copy_release_if_done(struct san_copy *c) {
 /* ---- shadow ------------------------------------------------------------- */
 
 void san_map_shadow(void) {
-  void *p = mmap((void *)SAN_SHADOW_OFFSET, SAN_SHADOW_SIZE, PROT_READ | PROT_WRITE,
+  size_t len = SAN_SHADOW_OFFSET - SAN_RESERVE_START + SAN_SHADOW_SIZE;
+  void *p = mmap((void *)SAN_RESERVE_START, len, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-  if (p != (void *)SAN_SHADOW_OFFSET) {
+  if (p != (void *)SAN_RESERVE_START) {
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "==%d==ERROR: CopierSanitizer: cannot reserve shadow memory at 0x%llx "
-                     "(%llu bytes): %s. Another sanitizer (e.g. -fsanitize=address) or a "
+                     "(%zu bytes): %s. Another sanitizer (e.g. -fsanitize=address) or a "
                      "mapping already uses that range; build without it.\n",
-                     (int)getpid(), SAN_SHADOW_OFFSET, SAN_SHADOW_SIZE, strerror(errno));
+                     (int)getpid(), SAN_RESERVE_START, len, strerror(errno));
     san_write_fd(2, buf, (size_t)n);
     _exit(1);
   }

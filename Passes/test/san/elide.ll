@@ -32,6 +32,54 @@ define i32 @after_call(ptr %p) {
   ret i32 %s
 }
 
+; A call to a quiet function (its body, and its callees', call nothing that
+; could submit or sync a copy) changes nothing: the check is redundant.
+; A function that reaches an unknown call is not quiet, nor is one that
+; could be replaced at link time.
+define internal i32 @leaf(i32 %x) {
+  %y = mul i32 %x, 3
+  ret i32 %y
+}
+define internal i32 @calls_leaf(i32 %x) {
+  %y = call i32 @leaf(i32 %x)
+  ret i32 %y
+}
+define internal void @calls_ext() {
+  call void @ext()
+  ret void
+}
+define internal void @calls_calls_ext() {
+  call void @calls_ext()
+  ret void
+}
+define weak i32 @replaceable(i32 %x) {
+  ret i32 %x
+}
+define i32 @after_quiet_call(ptr %p) {
+; CHECK-LABEL: define i32 @after_quiet_call(
+; CHECK: call void @__copier_san_load(ptr %p, i64 4)
+; CHECK: call i32 @calls_leaf(
+; CHECK-NOT: call void @__copier_san_load(ptr %p
+; CHECK: call void @calls_calls_ext()
+; CHECK: call void @__copier_san_load(ptr %p, i64 4)
+; CHECK: call i32 @replaceable(
+; CHECK: call void @__copier_san_load(ptr %p, i64 4)
+; CHECK: ret i32
+  %a = load i32, ptr %p, align 4
+  %q = call i32 @calls_leaf(i32 %a)
+  %b = load i32, ptr %p, align 4
+  call void @calls_calls_ext()
+  %c = load i32, ptr %p, align 4
+  %r = call i32 @replaceable(i32 %c)
+  %d = load i32, ptr %p, align 4
+  %s = add i32 %a, %b
+  %t = add i32 %s, %c
+  %u = add i32 %t, %d
+  %v = add i32 %u, %q
+  %w = add i32 %v, %r
+  ret i32 %w
+}
+
 ; An acquire (atomic load or fence) may make another thread's copy visible.
 define i32 @after_acquire(ptr %p, ptr %flag) {
 ; CHECK-LABEL: define i32 @after_acquire(
@@ -131,6 +179,39 @@ define void @rmw_call(ptr %p, i32 %v) {
   %b = add i32 %a, %v
   store i32 %b, ptr %p, align 4
   ret void
+}
+
+; Accesses within 16 bytes after a dominating access off the same base
+; share its page-summary byte (one lshr 12); each keeps its own exact
+; granule check. 16 bytes further, or after a call, a new page load.
+define i32 @fields(ptr %p) {
+; CHECK-LABEL: define i32 @fields(
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK-NOT: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %p, i64 4)
+; CHECK-NOT: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %f1, i64 4)
+; CHECK-NOT: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_store(ptr %f3, i64 4)
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %f4, i64 4)
+; CHECK: call void @ext()
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %f1, i64 4)
+; CHECK: ret i32
+  %a = load i32, ptr %p, align 4
+  %f1 = getelementptr inbounds i8, ptr %p, i64 4
+  %b = load i32, ptr %f1, align 4
+  %f3 = getelementptr inbounds i8, ptr %p, i64 12
+  store i32 %a, ptr %f3, align 4
+  %f4 = getelementptr inbounds i8, ptr %p, i64 16
+  %c = load i32, ptr %f4, align 4
+  call void @ext()
+  %d = load i32, ptr %f1, align 4
+  %s = add i32 %a, %b
+  %t = add i32 %s, %c
+  %u = add i32 %t, %d
+  ret i32 %u
 }
 
 ; A probe loop over a masked index: one entry test of the whole table

@@ -10,7 +10,7 @@ define i32 @load4(ptr %p) {
 ; CHECK-LABEL: define i32 @load4(
 ; CHECK: [[A:%.*]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: [[PG:%.*]] = lshr i64 [[A]], 12
-; CHECK-NEXT: [[PS:%.*]] = add i64 [[PG]], 1099511627776
+; CHECK-NEXT: [[PS:%.*]] = add i64 [[PG]], 2146926592
 ; CHECK-NEXT: [[PP:%.*]] = inttoptr i64 [[PS]] to ptr
 ; CHECK-NEXT: [[PB:%.*]] = load i8, ptr [[PP]], align 1, !nosanitize
 ; CHECK-NEXT: [[PM:%.*]] = and i8 [[PB]], 1
