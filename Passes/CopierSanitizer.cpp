@@ -42,6 +42,8 @@
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
 
+#include <optional>
+
 using namespace llvm;
 
 namespace copier {
@@ -62,6 +64,7 @@ struct Access {
   bool IsWrite;
   StoreInst *Fold = nullptr; // a later store this (load's) check also makes
   Instruction *PageFrom = nullptr; // a dominating access whose page byte covers this one
+  std::optional<san::PageSpan> Span; // pages whose summaries this access's group shares
 };
 
 class Instrumenter {
@@ -220,6 +223,14 @@ void Instrumenter::instrument(const Access &A) {
   // Page summary: it covers 16 bytes past each page, so one load answers
   // for up to 16 bytes; wider accesses (at most two pages) test both ends.
   Value *Pg = A.PageFrom ? PageByte.lookup(A.PageFrom) : nullptr;
+  if (!Pg && A.Span) {
+    // The summaries of the two pages its group spans, for all of them.
+    auto At = [&](int64_t Off) {
+      Value *Ad = Off ? B.CreateAdd(Addr, ConstantInt::get(IntPtr, Off)) : Addr;
+      return ShadowAt(Ad, PageShadowOffset, PageShift);
+    };
+    Pg = A.Span->Lo == A.Span->Hi ? At(A.Span->Lo) : B.CreateOr(At(A.Span->Lo), At(A.Span->Hi));
+  }
   if (!Pg)
     Pg = ShadowAt(Addr, PageShadowOffset, PageShift);
   if (A.Size <= 16)
@@ -469,11 +480,15 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
           Plain[A.I] = {A.Ptr, A.Size, A.IsWrite};
     SmallPtrSet<Instruction *, 32> Redundant;
     DenseMap<Instruction *, Instruction *> SharePage;
-    san::findRedundantChecks(F, DT, Quiet, Plain, Redundant, SharePage);
+    DenseMap<Instruction *, san::PageSpan> Spans;
+    san::findRedundantChecks(F, DT, Quiet, Plain, Redundant, SharePage, Spans);
     if (!Redundant.empty())
       llvm::erase_if(Accesses, [&](const Access &A) { return Redundant.count(A.I); });
-    for (Access &A : Accesses)
+    for (Access &A : Accesses) {
       A.PageFrom = SharePage.lookup(A.I);
+      if (auto It = Spans.find(A.I); It != Spans.end())
+        A.Span = It->second;
+    }
     SCEVExpander Exp(SE, DL, "copier.range");
     CallFree.clear();
     SmallVector<Candidate, 32> Cands;

@@ -111,9 +111,13 @@ struct StackNode {
 void findRedundantChecks(Function &F, DominatorTree &DT, const QuietFunctions &Quiet,
                          const DenseMap<Instruction *, CheckedAccess> &Checked,
                          SmallPtrSetImpl<Instruction *> &Redundant,
-                         DenseMap<Instruction *, Instruction *> &SharePage) {
+                         DenseMap<Instruction *, Instruction *> &SharePage,
+                         DenseMap<Instruction *, PageSpan> &Spans) {
   if (Checked.empty())
     return;
+  // Members of each provider's group, with their offsets from the base.
+  struct Member { Instruction *I; int64_t Off; uint64_t Size; };
+  DenseMap<Instruction *, SmallVector<Member, 4>> Groups;
   const DataLayout &DL = F.getDataLayout();
   AvailTable Table;
   PageTable Pages;
@@ -151,19 +155,19 @@ void findRedundantChecks(Function &F, DominatorTree &DT, const QuietFunctions &Q
         if (Prev.Gen == S.Gen && Prev.Write == A.Write)
           New.Size = std::max(New.Size, Prev.Size);
         Table.insert(A.Ptr, New);
-        // The page-summary byte loaded for base+Off0 answers for every
-        // access within [base+Off0, base+Off0+16) (the summary covers 16
-        // bytes past each page), whatever its kind: both bits are in it.
+        // Accesses off one base between two events join the group of the
+        // first (which dominates them); see the end for what they share.
         if (A.Size > 16)
           continue;
         int64_t Off = 0;
         Value *Base = GetPointerBaseWithConstantOffset(A.Ptr, Off, DL);
         PageAvail P = Pages.lookup(Base);
-        if (P.Gen == S.Gen && Off >= P.Off && Off + (int64_t)A.Size <= P.Off + 16) {
-          SharePage[&I] = P.Provider;
+        if (P.Gen == S.Gen) {
+          Groups[P.Provider].push_back({&I, Off, A.Size});
           continue;
         }
         Pages.insert(Base, {Off, S.Gen, &I});
+        Groups[&I].push_back({&I, Off, A.Size});
       }
     }
     if (S.Child != S.End) {
@@ -173,6 +177,28 @@ void findRedundantChecks(Function &F, DominatorTree &DT, const QuietFunctions &Q
       continue;
     }
     Stack.pop_back(); // ends the block's scope
+  }
+  // A page-summary byte covers its page and the 16 bytes after it, so the
+  // summaries of the pages of the group's lowest and highest offsets answer
+  // for every member when they lie less than a page apart (at most two
+  // pages). A wider group shares only the provider's own byte, with the
+  // members in the 16 bytes after it.
+  for (auto &[Provider, Ms] : Groups) {
+    if (Ms.size() < 2)
+      continue;
+    int64_t Lo = Ms.front().Off, Hi = Ms.front().Off;
+    for (const Member &M : Ms) {
+      Lo = std::min(Lo, M.Off);
+      Hi = std::max(Hi, M.Off + (int64_t)M.Size - 16);
+    }
+    Hi = std::max(Hi, Lo);
+    int64_t P0 = Ms.front().Off;
+    bool Span = Hi - Lo < 4096 - 16;
+    if (Span)
+      Spans[Provider] = {Lo - P0, Hi - P0};
+    for (const Member &M : Ms)
+      if (M.I != Provider && (Span || (M.Off >= P0 && M.Off + (int64_t)M.Size <= P0 + 16)))
+        SharePage[M.I] = Provider;
   }
 }
 

@@ -55,15 +55,25 @@ bool versionQuietLoops(llvm::Function &F, llvm::FunctionAnalysisManager &FAM, co
 /// access that acquires.
 bool changesInFlightState(const llvm::Instruction &I, const QuietFunctions &Quiet);
 
+/// Byte offsets, from a provider's pointer, of the two pages whose summaries
+/// its group shares (see findRedundantChecks).
+struct PageSpan {
+  int64_t Lo, Hi;
+};
+
 /// Adds to Redundant the accesses of Checked whose check is implied by a
 /// dominating check of the same pointer (as wide, as strict) with no
 /// instruction that changesInFlightState on any path in between. SharePage
-/// maps the others that lie in the 16 bytes after such a dominating access
-/// off the same base to it: they may reuse its page-summary byte.
+/// maps the others to a dominating access off the same base with no such
+/// instruction in between whose page-summary test covers them: the summary
+/// of its own page when they lie in the 16 bytes after it, or, when Spans
+/// has an entry for it, the OR of the summaries at those two offsets, which
+/// covers its whole group.
 void findRedundantChecks(llvm::Function &F, llvm::DominatorTree &DT, const QuietFunctions &Quiet,
                          const llvm::DenseMap<llvm::Instruction *, CheckedAccess> &Checked,
                          llvm::SmallPtrSetImpl<llvm::Instruction *> &Redundant,
-                         llvm::DenseMap<llvm::Instruction *, llvm::Instruction *> &SharePage);
+                         llvm::DenseMap<llvm::Instruction *, llvm::Instruction *> &SharePage,
+                         llvm::DenseMap<llvm::Instruction *, PageSpan> &Spans);
 
 /// The store to the same pointer (no wider) later in L's block whose check
 /// L's check can make too, or null. Instrumented: the accesses that get a

@@ -26,6 +26,7 @@
 #include "llvm/Analysis/ScalarEvolutionExpressions.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
@@ -36,6 +37,11 @@ using namespace llvm;
 
 namespace copier {
 namespace san {
+
+static cl::opt<bool> VersionLoops(
+    "copier-san-version-loops", cl::init(true), cl::Hidden,
+    cl::desc("CopierSanitizer: give call-free loops with bounded accesses a copy without checks "
+             "behind an exact entry test (code size for speed)"));
 
 namespace {
 
@@ -53,7 +59,8 @@ struct Bounded {
 
 struct Plan {
   Loop *L;
-  SmallVector<Bounded, 16> Accesses;
+  SmallVector<Bounded, 16> Accesses; // the bounded ones
+  SmallVector<Instruction *, 16> All; // every checked access
 };
 
 bool loopIsQuiet(Loop *L, const QuietFunctions &Quiet) {
@@ -88,12 +95,12 @@ bool boundAccess(const AccessInfo &A, Loop *L, ScalarEvolution &SE, Bounded &B) 
 // every execution: one that is not a simple affine walk of its own loop
 // (those are usually checked once per loop entry already).
 bool worthIt(const Plan &P, LoopInfo &LI, ScalarEvolution &SE) {
-  for (const Bounded &B : P.Accesses) {
-    Value *Ptr = getLoadStorePointerOperand(B.I);
+  for (Instruction *I : P.All) {
+    Value *Ptr = getLoadStorePointerOperand(I);
     if (!Ptr)
       return true;
     auto *AR = dyn_cast<SCEVAddRecExpr>(SE.getSCEV(Ptr));
-    if (!AR || !AR->isAffine() || AR->getLoop() != LI.getLoopFor(B.I->getParent()))
+    if (!AR || !AR->isAffine() || AR->getLoop() != LI.getLoopFor(I->getParent()))
       return true;
   }
   return false;
@@ -113,7 +120,7 @@ void collectQuietLoops(Loop *L, const QuietFunctions &Quiet, SmallVectorImpl<Loo
 bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H,
                        SmallPtrSetImpl<Instruction *> &Unchecked) {
   // Not at -O0 (keep the code as written) nor when size matters most.
-  if (F.hasOptNone() || F.hasMinSize())
+  if (!VersionLoops || F.hasOptNone() || F.hasMinSize())
     return false;
   bool Changed = false;
   SmallPtrSet<BasicBlock *, 16> Done; // headers of loops already versioned
@@ -125,7 +132,7 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
     for (Loop *L : LI)
       collectQuietLoops(L, H.Quiet, Quiet);
     // The first quiet loop not yet handled that is worth a clone.
-    Plan P{nullptr, {}};
+    Plan P{nullptr, {}, {}};
     for (Loop *L : Quiet) {
       if (Done.count(L->getHeader()))
         continue;
@@ -135,17 +142,21 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
         continue;
       unsigned Size = 0;
       SmallVector<Bounded, 16> Acc;
+      SmallVector<Instruction *, 16> All;
       for (BasicBlock *BB : L->blocks())
         for (Instruction &I : *BB) {
           ++Size;
           AccessInfo A;
           Bounded B;
-          if (H.Access(&I, A) && boundAccess(A, L, SE, B))
+          if (!H.Access(&I, A))
+            continue;
+          All.push_back(&I);
+          if (boundAccess(A, L, SE, B))
             Acc.push_back(B);
         }
-      if (Acc.empty() || Size > MaxLoopInstructions)
+      if (All.empty() || Size > MaxLoopInstructions)
         continue;
-      P = {L, std::move(Acc)};
+      P = {L, std::move(Acc), std::move(All)};
       if (worthIt(P, LI, SE))
         break;
       P.L = nullptr;
@@ -154,10 +165,12 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
       return Changed;
     Loop *L = P.L;
 
-    // One range per base and kind: the union of its accesses' ranges.
+    // One range per base and kind: the union of its accesses' ranges. With
+    // an unbounded access, the clone runs only while nothing is in flight.
+    bool AllBounded = P.Accesses.size() == P.All.size();
     struct Range { const SCEV *Base; int64_t Lo, Hi; bool Write; };
     SmallVector<Range, 8> Ranges;
-    for (const Bounded &B : P.Accesses) {
+    for (const Bounded &B : AllBounded ? ArrayRef<Bounded>(P.Accesses) : ArrayRef<Bounded>()) {
       Range *R = nullptr;
       for (Range &X : Ranges)
         if (X.Base == B.Base && X.Write == B.Write)
@@ -175,7 +188,7 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
     for (Range &R : Ranges)
       Expandable &= Exp.isSafeToExpandAt(R.Base, CheckBB->getTerminator());
     if (!Expandable)
-      continue;
+      Ranges.clear(); // then the clone runs only while nothing is in flight
     SmallVector<Value *, 8> Bases;
     for (Range &R : Ranges)
       Bases.push_back(Exp.expandCodeFor(R.Base, R.Base->getType(), CheckBB->getTerminator()));
@@ -202,8 +215,8 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
           Value *NewV = VMap.count(V) ? static_cast<Value *>(VMap[V]) : V;
           Phi.addIncoming(NewV, cast<BasicBlock>(VMap[In]));
         }
-    for (const Bounded &B : P.Accesses)
-      Unchecked.insert(cast<Instruction>(VMap[B.I]));
+    for (Instruction *I : P.All)
+      Unchecked.insert(cast<Instruction>(VMap[I]));
     Done.insert(Clean->getHeader());
 
     // The entry test: nothing in flight anywhere, or every range clean.
@@ -212,9 +225,17 @@ bool versionQuietLoops(Function &F, FunctionAnalysisManager &FAM, const Hooks &H
     IB.SetCurrentDebugLocation(L->getStartLoc());
     LoadInst *Flag = IB.CreateLoad(IB.getInt32Ty(), H.Inflight, "copier.inflight");
     Flag->setMetadata(LLVMContext::MD_nosanitize, MDNode::get(F.getContext(), {}));
-    BasicBlock *TestBB = BasicBlock::Create(F.getContext(), "copier.ver.test", &F, PH);
     MDNode *Likely = MDBuilder(F.getContext()).createBranchWeights(100000, 1);
-    IB.CreateCondBr(IB.CreateICmpEQ(Flag, IB.getInt32(0)), Clean->getLoopPreheader(), TestBB, Likely);
+    Value *Idle = IB.CreateICmpEQ(Flag, IB.getInt32(0));
+    if (Ranges.empty()) {
+      IB.CreateCondBr(Idle, Clean->getLoopPreheader(), PH);
+      OldTerm->eraseFromParent();
+      Changed = true;
+      FAM.invalidate(F, PreservedAnalyses::none());
+      continue;
+    }
+    BasicBlock *TestBB = BasicBlock::Create(F.getContext(), "copier.ver.test", &F, PH);
+    IB.CreateCondBr(Idle, Clean->getLoopPreheader(), TestBB, Likely);
     OldTerm->eraseFromParent();
     IRBuilder<> TB(TestBB);
     TB.SetCurrentDebugLocation(L->getStartLoc());

@@ -265,6 +265,14 @@ static void shadow_mark(uintptr_t lo, uintptr_t hi, unsigned char bits) {
   for (uintptr_t pg = first; pg <= last; pg++) *page_shadow_of(pg << SAN_PAGE_SHIFT) |= bits;
 }
 
+/* The first interval overlapping the query, in address order: its first
+ * overlapping byte is the lowest offending byte of that tree. */
+struct first { struct interval *n; };
+static int take_first(struct interval *n, void *arg) {
+  ((struct first *)arg)->n = n;
+  return 1;
+}
+
 /* Granule shadow of [chunk_lo, chunk_hi) rebuilt in buf: each tree's
  * intervals in address order, skipping bytes already marked (so many copies
  * sharing one source cost one pass, not one per copy). */
@@ -288,11 +296,18 @@ static void shadow_recompute(uintptr_t lo, uintptr_t hi) {
   for (uintptr_t c = glo; c < ghi;) {
     uintptr_t e = ghi - c > (uintptr_t)CHUNK_GRANULES * 8 ? c + (uintptr_t)CHUNK_GRANULES * 8 : ghi;
     size_t ng = (e - c) >> 3;
-    memset(buf, 0, ng);
-    struct fill fd = {buf, c, c, e, SAN_D}, fs = {buf, c, c, e, SAN_S};
-    visit(tree_d, c, e, fill_one, &fd);
-    visit(tree_s, c, e, fill_one, &fs);
-    memcpy(shadow_of(c), buf, ng);
+    struct first fd0 = {NULL}, fs0 = {NULL};
+    visit(tree_d, c, e, take_first, &fd0);
+    visit(tree_s, c, e, take_first, &fs0);
+    if (!fd0.n && !fs0.n) {
+      memset(shadow_of(c), 0, ng); /* nothing left here: the common case */
+    } else {
+      memset(buf, 0, ng);
+      struct fill fd = {buf, c, c, e, SAN_D}, fs = {buf, c, c, e, SAN_S};
+      visit(tree_d, c, e, fill_one, &fd);
+      visit(tree_s, c, e, fill_one, &fs);
+      memcpy(shadow_of(c), buf, ng);
+    }
     c = e;
   }
   page_summary_recompute(glo, ghi);
@@ -456,13 +471,6 @@ void san_forget(uintptr_t addr, size_t size) {
   pthread_mutex_unlock(&table_lock);
 }
 
-/* The first interval overlapping the query, in address order: its first
- * overlapping byte is the lowest offending byte of that tree. */
-struct first { struct interval *n; };
-static int take_first(struct interval *n, void *arg) {
-  ((struct first *)arg)->n = n;
-  return 1;
-}
 
 /* No in-flight byte of the kind asked can be in [a, a+n) if the page summary
  * of every page the range starts in is clean: decided without the lock

@@ -15,6 +15,7 @@
 // RUN: not %run %t fold-src 2>&1 | %FileCheck %s --check-prefix=FOLDS
 // RUN: not %run %t fold-dst 2>&1 | %FileCheck %s --check-prefix=FOLDD
 // RUN: not %run %t fields 2>&1 | %FileCheck %s --check-prefix=FIELDS
+// RUN: not %run %t fields-far 2>&1 | %FileCheck %s --check-prefix=FAR
 // RUN: %run %t probe-elsewhere 2>&1 | %FileCheck %s --check-prefix=CLEAN
 // RUN: %run %t probe-untouched 2>&1 | %FileCheck %s --check-prefix=CLEAN
 // RUN: not %run %t probe-hit 2>&1 | %FileCheck %s --check-prefix=PROBE
@@ -69,6 +70,12 @@ __attribute__((noinline)) int fields(struct rec *r) {
   return x + r->c;                  // shares r->a's page byte
 }
 
+struct big { int head; char gap[1996]; int tail; };
+__attribute__((noinline)) int far_fields(struct big *b) {
+  int x = b->head;
+  return x + b->tail;               // one group test: the summaries of both pages
+}
+
 enum { CAP = 1 << 12 };
 __attribute__((noinline)) unsigned long probe(const unsigned long *keys, unsigned long n) {
   unsigned long found = 0;
@@ -104,6 +111,14 @@ int main(int argc, char **argv) {
     amemcpy(&rec->c, src, 4);
     r = fields(rec);
   }
+  if (!strcmp(m, "fields-far")) {
+    // b->tail lies on the next page, 2000 bytes after b->head.
+    char *page = aligned_alloc(4096, 8192);
+    struct big *b = (struct big *)(page + 4096 - 100);
+    b->head = 0;
+    amemcpy(&b->tail, src, 4);
+    r = far_fields(b);
+  }
   if (!strncmp(m, "probe", 5)) {
     unsigned long *keys = calloc(CAP + 64, sizeof *keys), *other = calloc(CAP, sizeof *keys);
     for (unsigned long i = 1; i <= 1000; i++) {
@@ -123,30 +138,33 @@ int main(int argc, char **argv) {
 }
 // CALL: ERROR: CopierSanitizer: read-of-in-flight-destination
 // CALL-NEXT: READ of size 4
-// CALL-NEXT: #0 {{.*}} in reread {{.*}}elide.c:32
+// CALL-NEXT: #0 {{.*}} in reread {{.*}}elide.c:33
 // NESTED: ERROR: CopierSanitizer: read-of-in-flight-destination
 // NESTED-NEXT: READ of size 4
-// NESTED-NEXT: #0 {{.*}} in reread_nested {{.*}}elide.c:40
+// NESTED-NEXT: #0 {{.*}} in reread_nested {{.*}}elide.c:41
 // ACQ: ERROR: CopierSanitizer: read-of-in-flight-destination
 // ACQ-NEXT: READ of size 4 {{.*}} thread T0
-// ACQ-NEXT: #0 {{.*}} in acquire_then_read {{.*}}elide.c:57
+// ACQ-NEXT: #0 {{.*}} in acquire_then_read {{.*}}elide.c:58
 // ACQ: The copy was submitted by thread T1 here:
 // FOLDS: ERROR: CopierSanitizer: write-of-in-flight-source
 // FOLDS-NEXT: WRITE of size 4
-// FOLDS-NEXT: #0 {{.*}} in scale {{.*}}elide.c:63
+// FOLDS-NEXT: #0 {{.*}} in scale {{.*}}elide.c:64
 // FOLDS: is byte 12 of a 64-byte in-flight source
 // FOLDD: ERROR: CopierSanitizer: read-of-in-flight-destination
 // FOLDD-NEXT: READ of size 4
-// FOLDD-NEXT: #0 {{.*}} in scale {{.*}}elide.c:61
+// FOLDD-NEXT: #0 {{.*}} in scale {{.*}}elide.c:62
 // FIELDS: ERROR: CopierSanitizer: read-of-in-flight-destination
 // FIELDS-NEXT: READ of size 4
-// FIELDS-NEXT: #0 {{.*}} in fields {{.*}}elide.c:69
+// FIELDS-NEXT: #0 {{.*}} in fields {{.*}}elide.c:70
 // FIELDS: is byte 0 of a 4-byte in-flight destination
+// FAR: ERROR: CopierSanitizer: read-of-in-flight-destination
+// FAR-NEXT: READ of size 4
+// FAR-NEXT: #0 {{.*}} in far_fields {{.*}}elide.c:76
 // CLEAN-NOT: CopierSanitizer
 // CLEAN: r=
 // PROBE: ERROR: CopierSanitizer: read-of-in-flight-destination
 // PROBE-NEXT: READ of size 8
-// PROBE-NEXT: #0 {{.*}} in probe {{.*}}elide.c:{{77|78}}
+// PROBE-NEXT: #0 {{.*}} in probe {{.*}}elide.c:{{84|85}}
 // IR-LABEL: define {{.*}} @reread(
 // IR-COUNT-2: call void @__copier_san_load(
 // IR-LABEL: define {{.*}} @reread_nested(

@@ -181,22 +181,30 @@ define void @rmw_call(ptr %p, i32 %v) {
   ret void
 }
 
-; Accesses within 16 bytes after a dominating access off the same base
-; share its page-summary byte (one lshr 12); each keeps its own exact
-; granule check. 16 bytes further, or after a call, a new page load.
+; Accesses off one base with nothing in between that changes what is in
+; flight share one page-summary test: the OR of the summaries at the group's
+; lowest and highest offsets (less than a page apart, and a summary covers 16
+; bytes past its page). Each keeps its own exact granule check. After a call,
+; a new group.
 define i32 @fields(ptr %p) {
 ; CHECK-LABEL: define i32 @fields(
-; CHECK: lshr i64 {{.*}}, 12
+; CHECK: [[A:%.*]] = ptrtoint ptr %p to i64
+; CHECK: lshr i64 [[A]], 12
+; CHECK: [[HI:%.*]] = add i64 [[A]], 4
+; CHECK: lshr i64 [[HI]], 12
+; CHECK: [[OR:%.*]] = or i8
+; CHECK: and i8 [[OR]], 1
 ; CHECK-NOT: lshr i64 {{.*}}, 12
 ; CHECK: call void @__copier_san_load(ptr %p, i64 4)
 ; CHECK-NOT: lshr i64 {{.*}}, 12
 ; CHECK: call void @__copier_san_load(ptr %f1, i64 4)
 ; CHECK-NOT: lshr i64 {{.*}}, 12
 ; CHECK: call void @__copier_san_store(ptr %f3, i64 4)
-; CHECK: lshr i64 {{.*}}, 12
+; CHECK-NOT: lshr i64 {{.*}}, 12
 ; CHECK: call void @__copier_san_load(ptr %f4, i64 4)
 ; CHECK: call void @ext()
 ; CHECK: lshr i64 {{.*}}, 12
+; CHECK-NOT: lshr i64 {{.*}}, 12
 ; CHECK: call void @__copier_san_load(ptr %f1, i64 4)
 ; CHECK: ret i32
   %a = load i32, ptr %p, align 4
@@ -212,6 +220,28 @@ define i32 @fields(ptr %p) {
   %t = add i32 %s, %c
   %u = add i32 %t, %d
   ret i32 %u
+}
+
+; A group spread over a page or more shares only the provider's own byte,
+; with the accesses in the 16 bytes after it.
+define i32 @far_fields(ptr %p) {
+; CHECK-LABEL: define i32 @far_fields(
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK-NOT: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %p, i64 4)
+; CHECK-NOT: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %n1, i64 4)
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: call void @__copier_san_load(ptr %far, i64 4)
+; CHECK: ret i32
+  %a = load i32, ptr %p, align 4
+  %n1 = getelementptr inbounds i8, ptr %p, i64 8
+  %b = load i32, ptr %n1, align 4
+  %far = getelementptr inbounds i8, ptr %p, i64 8192
+  %c = load i32, ptr %far, align 4
+  %s = add i32 %a, %b
+  %t = add i32 %s, %c
+  ret i32 %t
 }
 
 ; A probe loop over a masked index: one entry test of the whole table
@@ -270,10 +300,19 @@ exit:
   ret i64 %acc.next
 }
 
-; An unbounded index keeps its checks and gets no clone.
+; With an unbounded index the clone without checks runs only while nothing
+; is in flight anywhere; otherwise the loop keeps all its checks.
 define i64 @unbounded(ptr %keys, ptr %idx, i64 %n) {
 ; CHECK-LABEL: define i64 @unbounded(
+; CHECK: [[F:%.*]] = load i32, ptr @__copier_san_inflight
+; CHECK: [[IDLE:%.*]] = icmp eq i32 [[F]], 0
+; CHECK: br i1 [[IDLE]], label %[[CLEAN:.*]], label %loop.copier.ph
+; CHECK: [[CLEAN]]:
+; CHECK-NOT: call void @__copier_san_
 ; CHECK-NOT: __copier_san_range_clean
+; CHECK: loop.copier.ph:
+; CHECK: call void @__copier_san_load_range(
+; CHECK: call void @__copier_san_load(ptr %slot, i64 8)
 ; CHECK: ret i64
 entry:
   br label %loop
