@@ -4,10 +4,9 @@
 // to bytes of an amemcpy that the program has not csynced yet is reported by
 // the runtime (runtime/sanitizer). Each access of up to 16 bytes gets:
 //
-//   if (__copier_san_inflight)                   // one load + one branch
-//     if (page[p >> 12] & mask)                  // page summary: in cache
-//       if ((shadow[first] | shadow[last]) & mask) // granule shadow
-//         __copier_san_{load,store}(p, size)     // mask: D for loads,
+//   if (page[p >> 12] & mask)                    // one load + one branch:
+//     if ((shadow[first] | shadow[last]) & mask) //   the page summary
+//       __copier_san_{load,store}(p, size)       // mask: D for loads,
 //                                                // D|S for stores
 // The shadows (see runtime/sanitizer/san_internal.h) are only filters; the
 // runtime decides byte-precisely. Memory intrinsics become calls to
@@ -17,12 +16,16 @@
 // - accesses to allocas whose address never leaves the function, and to
 //   constant globals: they can never be in flight;
 // - a check dominated by a check of the same pointer, as wide and as strict,
-//   with no call, fence or acquiring atomic on any path in between
-//   (CopierSanitizerElide.cpp);
+//   with no call (other than to a quiet function), fence or acquiring atomic
+//   on any path in between (CopierSanitizerElide.cpp);
 // - the check of a store that follows a load of the same bytes in its block:
 //   the load's check tests for both and reports each at its own line;
+// - accesses off one base share one page-summary test (each keeps its exact
+//   granule check);
 // - per-iteration checks of a call-free loop's dense affine walks: one check
-//   of the whole range in the preheader.
+//   of the whole range in the preheader;
+// - call-free loops get a copy without checks, run when nothing they can
+//   touch is in flight (CopierSanitizerVersion.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "CopierSanitizer.h"

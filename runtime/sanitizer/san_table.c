@@ -246,21 +246,34 @@ void san_map_shadow(void) {
 /* The page summary of page P is the OR of the granule shadow of
  * [P, P + page + 16): an access of up to 16 bytes starting in P can only
  * touch in-flight bytes if P's summary says so (one load inline). */
-static void page_summary_recompute(uintptr_t lo, uintptr_t hi) {
+/* [clean_lo, clean_hi): granule shadow known to be all zero (just cleared,
+ * no interval there): pages whose summary lies wholly inside need no scan. */
+static void page_summary_recompute(uintptr_t lo, uintptr_t hi, uintptr_t clean_lo,
+                                   uintptr_t clean_hi) {
   uintptr_t first = (lo > 16 ? lo - 16 : 0) >> SAN_PAGE_SHIFT, last = (hi - 1) >> SAN_PAGE_SHIFT;
   for (uintptr_t pg = first; pg <= last; pg++) {
-    const unsigned char *s = shadow_of(pg << SAN_PAGE_SHIFT);
+    uintptr_t start = pg << SAN_PAGE_SHIFT;
+    const unsigned char *s = shadow_of(start);
     unsigned char v = 0;
-    for (size_t i = 0; i < (SAN_PAGE_SIZE >> 3) + 2; i++) v |= s[i]; /* vectorized */
+    if (start < clean_lo || start + SAN_PAGE_SIZE + 16 > clean_hi)
+      for (size_t i = 0; i < (SAN_PAGE_SIZE >> 3) + 2; i++) v |= s[i]; /* vectorized */
     unsigned char *ps = page_shadow_of(pg << SAN_PAGE_SHIFT);
     if (*ps != v) *ps = v;   /* clean pages of the summary stay untouched */
   }
 }
 
 static void shadow_mark(uintptr_t lo, uintptr_t hi, unsigned char bits) {
-  unsigned char *p = shadow_of(lo);
-  size_t n = ((hi - 1) >> 3) - (lo >> 3) + 1;
-  for (size_t i = 0; i < n; i++) p[i] |= bits;
+  /* Page by page: where the summary says the granule shadow is all zero, a
+   * plain fill (libc's, wider than our OR loop) does the same. */
+  for (uintptr_t a = lo & ~(uintptr_t)7; a < hi;) {
+    uintptr_t e = ((a >> SAN_PAGE_SHIFT) + 1) << SAN_PAGE_SHIFT;
+    if (e > hi) e = hi;
+    unsigned char *p = shadow_of(a);
+    size_t n = ((e - 1) >> 3) - (a >> 3) + 1;
+    if (!*page_shadow_of(a)) memset(p, bits, n);
+    else for (size_t i = 0; i < n; i++) p[i] |= bits;
+    a = ((e - 1) | 7) + 1;
+  }
   uintptr_t first = (lo > 16 ? lo - 16 : 0) >> SAN_PAGE_SHIFT, last = (hi - 1) >> SAN_PAGE_SHIFT;
   for (uintptr_t pg = first; pg <= last; pg++) *page_shadow_of(pg << SAN_PAGE_SHIFT) |= bits;
 }
@@ -293,6 +306,7 @@ enum { CHUNK_GRANULES = 4096 };
 static void shadow_recompute(uintptr_t lo, uintptr_t hi) {
   uintptr_t glo = lo & ~(uintptr_t)7, ghi = ((hi - 1) | 7) + 1;
   unsigned char buf[CHUNK_GRANULES];
+  int all_clean = 1;
   for (uintptr_t c = glo; c < ghi;) {
     uintptr_t e = ghi - c > (uintptr_t)CHUNK_GRANULES * 8 ? c + (uintptr_t)CHUNK_GRANULES * 8 : ghi;
     size_t ng = (e - c) >> 3;
@@ -302,6 +316,7 @@ static void shadow_recompute(uintptr_t lo, uintptr_t hi) {
     if (!fd0.n && !fs0.n) {
       memset(shadow_of(c), 0, ng); /* nothing left here: the common case */
     } else {
+      all_clean = 0;
       memset(buf, 0, ng);
       struct fill fd = {buf, c, c, e, SAN_D}, fs = {buf, c, c, e, SAN_S};
       visit(tree_d, c, e, fill_one, &fd);
@@ -310,7 +325,7 @@ static void shadow_recompute(uintptr_t lo, uintptr_t hi) {
     }
     c = e;
   }
-  page_summary_recompute(glo, ghi);
+  page_summary_recompute(glo, ghi, all_clean ? glo : 0, all_clean ? ghi : 0);
 }
 
 /* Heapsort by lo: libc's qsort may allocate and free, and free is

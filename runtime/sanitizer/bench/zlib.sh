@@ -39,14 +39,18 @@ for v in plain copiersan asan; do
      make -j2 minigzip >>build.log 2>&1) || { echo "bench-san: zlib ($v) failed to build; see $d/build.log" >&2; exit 1; }
   fi
 done
-# CPU time (all threads) and peak RSS of one command, from the kernel.
+# CPU time (all threads, from the kernel's rusage of the children) and peak
+# RSS of one command. The RSS comes from GNU time's own small fork: a child
+# forked (or vforked) by Python would count the interpreter's pages.
 cpurun() {
   python3 -c '
-import resource, subprocess, sys
+import os, resource, subprocess, sys
 with open(sys.argv[1], "rb") as i, open(sys.argv[2], "wb") as o:
-    r = subprocess.run(sys.argv[3:], stdin=i, stdout=o)
+    r = subprocess.run(["/usr/bin/time", "-o", sys.argv[2] + ".rss", "-f", "%M"] + sys.argv[3:],
+                       stdin=i, stdout=o)
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
-sys.exit(r.returncode) if r.returncode else print("%.1f %d" % ((u.ru_utime + u.ru_stime) * 1e3, u.ru_maxrss))
+rss = open(sys.argv[2] + ".rss").read().split()[-1]
+sys.exit(r.returncode) if r.returncode else print("%.1f %s" % ((u.ru_utime + u.ru_stime) * 1e3, rss))
 ' "$@"
 }
 for k in compress decompress; do for v in plain copiersan asan; do : > "$OUT/zlib-$k.$v"; done; done
