@@ -2,23 +2,34 @@
 //
 // Instruments every load, store, atomic and memory intrinsic so that an access
 // to bytes of an amemcpy that the program has not csynced yet is reported by
-// the runtime (runtime/sanitizer). Each access gets:
+// the runtime (runtime/sanitizer). Each access of up to 16 bytes gets:
 //
-//   if (__copier_san_inflight)                      // one load + one branch
-//     if (shadow[first granule] | shadow[last granule]) & mask   // mask: D for
-//       __copier_san_{load,store}(p, size)          // loads, D|S for stores
+//   if (page[p >> 12] & mask)                    // one load + one branch:
+//     if ((shadow[first] | shadow[last]) & mask) //   the page summary
+//       __copier_san_{load,store}(p, size)       // mask: D for loads,
+//                                                // D|S for stores
+// The shadows (see runtime/sanitizer/san_internal.h) are only filters; the
+// runtime decides byte-precisely. Memory intrinsics become calls to
+// __copier_san_mem{cpy,move,set}, which check both ranges and copy.
 //
-// The shadow (1 byte per 8-byte granule at 0x7fff8000 + (p >> 3)) is only a
-// filter; the runtime decides byte-precisely. Memory intrinsics become calls
-// to __copier_san_mem{cpy,move,set}, which check both ranges and copy.
-// Accesses to allocas whose address never leaves the function and to constant
-// globals cannot be in flight and are not instrumented. A load or store that
-// runs on every iteration of a call-free loop and walks memory densely
-// (affine address, |step| <= size) is checked once, for the whole range it
-// will touch, in the loop preheader instead of on every iteration.
+// Checks left out, each provably unable to miss a report:
+// - accesses to allocas whose address never leaves the function, and to
+//   constant globals: they can never be in flight;
+// - a check dominated by a check of the same pointer, as wide and as strict,
+//   with no call (other than to a quiet function), fence or acquiring atomic
+//   on any path in between (CopierSanitizerElide.cpp);
+// - the check of a store that follows a load of the same bytes in its block:
+//   the load's check tests for both and reports each at its own line;
+// - accesses off one base share one page-summary test (each keeps its exact
+//   granule check);
+// - per-iteration checks of a call-free loop's dense affine walks: one check
+//   of the whole range in the preheader;
+// - call-free loops get a copy without checks, run when nothing they can
+//   touch is in flight (CopierSanitizerVersion.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "CopierSanitizer.h"
+#include "CopierSanitizerInternal.h"
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -34,14 +45,19 @@
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
 
+#include <optional>
+
 using namespace llvm;
 
 namespace copier {
 
 namespace {
 
+// Match runtime/sanitizer/san_internal.h.
 constexpr uint64_t ShadowOffset = 0x7fff8000ULL;
-constexpr unsigned ShadowDst = 1; // matches SAN_D in runtime/sanitizer/san_internal.h
+constexpr uint64_t PageShadowOffset = 0x7ff78000ULL;
+constexpr unsigned PageShift = 12;
+constexpr unsigned ShadowDst = 1, ShadowSrc = 2;
 
 struct Access {
   Instruction *I;
@@ -49,12 +65,15 @@ struct Access {
   uint64_t Size; // bytes
   Align Alignment;
   bool IsWrite;
-  Value *Flag = nullptr; // the in-flight count loaded at loop entry, if any
+  StoreInst *Fold = nullptr; // a later store this (load's) check also makes
+  Instruction *PageFrom = nullptr; // a dominating access whose page byte covers this one
+  std::optional<san::PageSpan> Span; // pages whose summaries this access's group shares
 };
 
 class Instrumenter {
 public:
-  explicit Instrumenter(Module &M) : M(M), Ctx(M.getContext()), DL(M.getDataLayout()) {
+  explicit Instrumenter(Module &M)
+      : M(M), Ctx(M.getContext()), DL(M.getDataLayout()), Quiet(san::findQuietFunctions(M)) {
     Type *I8 = Type::getInt8Ty(Ctx), *I32 = Type::getInt32Ty(Ctx);
     IntPtr = Type::getInt64Ty(Ctx);
     PtrTy = PointerType::getUnqual(Ctx);
@@ -71,6 +90,7 @@ public:
     MemcpyFn = M.getOrInsertFunction("__copier_san_memcpy", NoUnwind, PtrTy, PtrTy, PtrTy, IntPtr);
     MemmoveFn = M.getOrInsertFunction("__copier_san_memmove", NoUnwind, PtrTy, PtrTy, PtrTy, IntPtr);
     MemsetFn = M.getOrInsertFunction("__copier_san_memset", NoUnwind, PtrTy, PtrTy, I32, IntPtr);
+    RangeCleanFn = M.getOrInsertFunction("__copier_san_range_clean", NoUnwind, I32, PtrTy, IntPtr, I32);
     Unlikely = MDBuilder(Ctx).createBranchWeights(1, 100000);
   }
 
@@ -80,12 +100,15 @@ private:
   Module &M;
   LLVMContext &Ctx;
   const DataLayout &DL;
+  san::QuietFunctions Quiet; // before instrumentation adds runtime calls
   Type *IntPtr;
   PointerType *PtrTy;
   Constant *Inflight;
-  FunctionCallee LoadFn, StoreFn, LoadRangeFn, StoreRangeFn, MemcpyFn, MemmoveFn, MemsetFn;
+  FunctionCallee LoadFn, StoreFn, LoadRangeFn, StoreRangeFn, MemcpyFn, MemmoveFn, MemsetFn,
+      RangeCleanFn;
   MDNode *Unlikely;
   DenseMap<const AllocaInst *, bool> LocalOnly;
+  DenseMap<Instruction *, Value *> PageByte; // page-summary byte loaded for an access
 
   bool cannotBeInFlight(Value *Ptr);
   bool allocaStaysLocal(const AllocaInst *AI);
@@ -109,9 +132,7 @@ private:
                    SmallVectorImpl<RangeCheck> &Out, SmallPtrSetImpl<const Instruction *> &Hoisted);
   void emitRangeCheck(const RangeCheck &R);
   DenseMap<const Loop *, bool> CallFree;
-  DenseMap<const Loop *, LoadInst *> EntryFlags;
   bool loopCallFree(Loop *L);
-  Value *flagAtEntry(Loop *L);
   void replaceIntrinsic(MemIntrinsic *MI);
   void markNoSanitize(Instruction *I) {
     I->setMetadata(LLVMContext::MD_nosanitize, MDNode::get(Ctx, {}));
@@ -171,45 +192,78 @@ bool Instrumenter::cannotBeInFlight(Value *Ptr) {
 
 void Instrumenter::instrument(const Access &A) {
   IRBuilder<> B(A.I);
-  Value *Flag = A.Flag;
-  if (!Flag) {
-    LoadInst *L = B.CreateLoad(B.getInt32Ty(), Inflight, "copier.inflight");
-    markNoSanitize(L);
-    Flag = L;
-  }
-  Value *Any = B.CreateICmpNE(Flag, B.getInt32(0));
-  Instruction *Then = SplitBlockAndInsertIfThen(Any, A.I, false, Unlikely);
-  B.SetInsertPoint(Then);
-  B.SetCurrentDebugLocation(A.I->getDebugLoc());
-  Value *Args[] = {A.Ptr, ConstantInt::get(IntPtr, A.Size)};
-  FunctionCallee Slow = A.IsWrite ? StoreFn : LoadFn;
-  if (A.Size == 0 || A.Size > 16) {
-    B.CreateCall(Slow, Args);
+  bool Write = A.IsWrite || A.Fold;
+  uint8_t Mask = Write ? ShadowDst | ShadowSrc : ShadowDst;
+  // The out-of-line exact check(s), each at its own access's line.
+  auto Slow = [&](IRBuilder<> &SB) {
+    Value *Args[] = {A.Ptr, ConstantInt::get(IntPtr, A.Size)};
+    SB.CreateCall(A.IsWrite ? StoreFn : LoadFn, Args);
+    if (A.Fold) {
+      SB.SetCurrentDebugLocation(A.Fold->getDebugLoc());
+      uint64_t SSize = DL.getTypeStoreSize(A.Fold->getValueOperand()->getType()).getFixedValue();
+      SB.CreateCall(StoreFn, {A.Ptr, ConstantInt::get(IntPtr, SSize)});
+    }
+  };
+  if (A.Size == 0 || A.Size > 4096) {
+    // Rare (huge vectors): the runtime's exact check whenever anything is in flight.
+    LoadInst *Flag = B.CreateLoad(B.getInt32Ty(), Inflight, "copier.inflight");
+    markNoSanitize(Flag);
+    Instruction *Then =
+        SplitBlockAndInsertIfThen(B.CreateICmpNE(Flag, B.getInt32(0)), A.I, false, Unlikely);
+    IRBuilder<> TB(Then);
+    TB.SetCurrentDebugLocation(A.I->getDebugLoc());
+    Slow(TB);
     return;
   }
-  // Shadow bytes of the first and last granule (and the middle one for 9..16
-  // bytes); one suffices when alignment keeps the access in one granule.
   Value *Addr = B.CreatePtrToInt(A.Ptr, IntPtr);
-  auto ShadowAt = [&](Value *Ad) {
-    Value *S = B.CreateAdd(B.CreateLShr(Ad, 3), ConstantInt::get(IntPtr, ShadowOffset));
+  auto ShadowAt = [&](Value *Ad, uint64_t Offset, unsigned Shift) {
+    Value *S = B.CreateAdd(B.CreateLShr(Ad, Shift), ConstantInt::get(IntPtr, Offset));
     LoadInst *L = B.CreateLoad(B.getInt8Ty(), B.CreateIntToPtr(S, PtrTy));
     markNoSanitize(L);
     return L;
   };
-  Value *Sh = ShadowAt(Addr);
+  auto Last = [&] { return B.CreateAdd(Addr, ConstantInt::get(IntPtr, A.Size - 1)); };
+  // Page summary: it covers 16 bytes past each page, so one load answers
+  // for up to 16 bytes; wider accesses (at most two pages) test both ends.
+  Value *Pg = A.PageFrom ? PageByte.lookup(A.PageFrom) : nullptr;
+  if (!Pg && A.Span) {
+    // The summaries of the two pages its group spans, for all of them.
+    auto At = [&](int64_t Off) {
+      Value *Ad = Off ? B.CreateAdd(Addr, ConstantInt::get(IntPtr, Off)) : Addr;
+      return ShadowAt(Ad, PageShadowOffset, PageShift);
+    };
+    Pg = A.Span->Lo == A.Span->Hi ? At(A.Span->Lo) : B.CreateOr(At(A.Span->Lo), At(A.Span->Hi));
+  }
+  if (!Pg)
+    Pg = ShadowAt(Addr, PageShadowOffset, PageShift);
+  if (A.Size <= 16)
+    PageByte[A.I] = Pg;
+  else
+    Pg = B.CreateOr(Pg, ShadowAt(Last(), PageShadowOffset, PageShift));
+  Value *Near = B.CreateICmpNE(B.CreateAnd(Pg, B.getInt8(Mask)), B.getInt8(0));
+  Instruction *Fine = SplitBlockAndInsertIfThen(Near, A.I, false, Unlikely);
+  B.SetInsertPoint(Fine);
+  B.SetCurrentDebugLocation(A.I->getDebugLoc());
+  if (A.Size > 16) {
+    Slow(B);
+    return;
+  }
+  // Granule shadow of the first and last granule (and the middle one for
+  // 9..16 bytes); one suffices when alignment keeps the access in one granule.
+  Value *Sh = ShadowAt(Addr, ShadowOffset, 3);
   bool OneGranule = A.Size <= 8 && A.Alignment.value() >= A.Size;
   if (!OneGranule) {
-    Sh = B.CreateOr(Sh, ShadowAt(B.CreateAdd(Addr, ConstantInt::get(IntPtr, A.Size - 1))));
+    Sh = B.CreateOr(Sh, ShadowAt(Last(), ShadowOffset, 3));
     if (A.Size > 8)
-      Sh = B.CreateOr(Sh, ShadowAt(B.CreateAdd(Addr, ConstantInt::get(IntPtr, 8))));
+      Sh = B.CreateOr(Sh, ShadowAt(B.CreateAdd(Addr, ConstantInt::get(IntPtr, 8)), ShadowOffset, 3));
   }
-  if (!A.IsWrite)
+  if (!Write)
     Sh = B.CreateAnd(Sh, B.getInt8(ShadowDst));
   Value *Bad = B.CreateICmpNE(Sh, B.getInt8(0));
-  Instruction *Report = SplitBlockAndInsertIfThen(Bad, Then, false, Unlikely);
+  Instruction *Report = SplitBlockAndInsertIfThen(Bad, Fine, false, Unlikely);
   B.SetInsertPoint(Report);
   B.SetCurrentDebugLocation(A.I->getDebugLoc());
-  B.CreateCall(Slow, Args);
+  Slow(B);
 }
 
 bool Instrumenter::loopCallFree(Loop *L) {
@@ -217,23 +271,9 @@ bool Instrumenter::loopCallFree(Loop *L) {
   if (New)
     for (BasicBlock *BB : L->blocks())
       for (Instruction &I : *BB)
-        if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<DbgInfoIntrinsic>(CB) &&
-                                                 !(isa<IntrinsicInst>(CB) && !CB->mayWriteToMemory()))
+        if (san::changesInFlightState(I, Quiet))
           It->second = false;
   return It->second;
-}
-
-/// In a call-free loop this thread cannot change what is in flight, so the
-/// in-flight count is loaded once per loop entry (another thread's copy that
-/// starts mid-loop is seen from the next entry on).
-Value *Instrumenter::flagAtEntry(Loop *L) {
-  LoadInst *&F = EntryFlags[L];
-  if (!F) {
-    IRBuilder<> B(L->getLoopPredecessor()->getTerminator());
-    F = B.CreateLoad(B.getInt32Ty(), Inflight, "copier.inflight.loop");
-    markNoSanitize(F);
-  }
-  return F;
 }
 
 bool Instrumenter::candidate(const Access &A, LoopInfo &LI, ScalarEvolution &SE,
@@ -367,6 +407,31 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
       Name == "csync" || Name == "csync_all")
     return false;
 
+  // Call-free loops with bounded accesses get an unchecked clone first.
+  SmallPtrSet<Instruction *, 32> Unchecked;
+  auto AccessOf = [&](Instruction *I, san::AccessInfo &A) {
+    if (I->hasMetadata(LLVMContext::MD_nosanitize))
+      return false;
+    Value *Ptr = nullptr;
+    Type *Ty = nullptr;
+    if (auto *LI = dyn_cast<LoadInst>(I))
+      Ptr = LI->getPointerOperand(), Ty = LI->getType();
+    else if (auto *SI = dyn_cast<StoreInst>(I))
+      Ptr = SI->getPointerOperand(), Ty = SI->getValueOperand()->getType();
+    else if (auto *RMW = dyn_cast<AtomicRMWInst>(I))
+      Ptr = RMW->getPointerOperand(), Ty = RMW->getValOperand()->getType();
+    else if (auto *CX = dyn_cast<AtomicCmpXchgInst>(I))
+      Ptr = CX->getPointerOperand(), Ty = CX->getCompareOperand()->getType();
+    if (!Ptr)
+      return false;
+    TypeSize TS = DL.getTypeStoreSize(Ty);
+    if (TS.isScalable() || cannotBeInFlight(Ptr))
+      return false;
+    A = {I, Ptr, TS.getFixedValue(), !isa<LoadInst>(I)};
+    return true;
+  };
+  san::versionQuietLoops(F, FAM, {AccessOf, Inflight, RangeCleanFn, Quiet}, Unchecked);
+
   SmallVector<Access, 64> Accesses;
   SmallVector<MemIntrinsic *, 16> Intrinsics;
   // byval (and inalloca/preallocated) arguments: code generation copies them
@@ -378,42 +443,14 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
       return;
     Accesses.push_back({I, Ptr, TS.getFixedValue(), Al, W});
   };
-  // Within a block, an access to the same pointer and size as one already
-  // checked (a store check covers loads too) needs no check of its own unless
-  // a call in between could have changed what is in flight.
-  SmallDenseMap<std::pair<Value *, uint64_t>, bool, 16> Checked;
-  BasicBlock *CurBB = nullptr;
-  auto Covered = [&](Value *Ptr, Type *Ty, bool W) {
-    auto Key = std::make_pair(Ptr, (uint64_t)DL.getTypeStoreSize(Ty).getKnownMinValue());
-    auto [It, New] = Checked.try_emplace(Key, W);
-    if (New)
-      return false;
-    if (It->second || !W)
-      return true;
-    It->second = true;
-    return false;
-  };
   for (Instruction &I : instructions(F)) {
-    if (I.getParent() != CurBB) {
-      CurBB = I.getParent();
-      Checked.clear();
-    }
-    if (isa<CallBase>(I) && !isa<DbgInfoIntrinsic>(I))
-      Checked.clear();
     if (auto *CB = dyn_cast<CallBase>(&I))
       for (unsigned A = 0, E = CB->arg_size(); A != E; ++A)
         if ((CB->isByValArgument(A) || CB->isInAllocaArgument(A) ||
              CB->paramHasAttr(A, Attribute::Preallocated)) &&
             !cannotBeInFlight(CB->getArgOperand(A)))
           ByValArgs.push_back({CB, A});
-    if (I.hasMetadata(LLVMContext::MD_nosanitize))
-      continue;
-    if (auto *LI = dyn_cast<LoadInst>(&I); LI && !LI->isAtomic() &&
-                                         Covered(LI->getPointerOperand(), LI->getType(), false))
-      continue;
-    if (auto *SI = dyn_cast<StoreInst>(&I);
-        SI && !SI->isAtomic() &&
-        Covered(SI->getPointerOperand(), SI->getValueOperand()->getType(), true))
+    if (I.hasMetadata(LLVMContext::MD_nosanitize) || Unchecked.count(&I))
       continue;
     if (auto *LI = dyn_cast<LoadInst>(&I))
       Add(&I, LI->getPointerOperand(), LI->getType(), LI->getAlign(), false);
@@ -438,6 +475,23 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     auto &LI = FAM.getResult<LoopAnalysis>(F);
     auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
     auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+    // Plain loads and stores whose check a dominating one already made.
+    DenseMap<Instruction *, san::CheckedAccess> Plain;
+    for (const Access &A : Accesses)
+      if (isa<LoadInst>(A.I) || isa<StoreInst>(A.I))
+        if (!A.I->isAtomic() && !A.I->isVolatile())
+          Plain[A.I] = {A.Ptr, A.Size, A.IsWrite};
+    SmallPtrSet<Instruction *, 32> Redundant;
+    DenseMap<Instruction *, Instruction *> SharePage;
+    DenseMap<Instruction *, san::PageSpan> Spans;
+    san::findRedundantChecks(F, DT, Quiet, Plain, Redundant, SharePage, Spans);
+    if (!Redundant.empty())
+      llvm::erase_if(Accesses, [&](const Access &A) { return Redundant.count(A.I); });
+    for (Access &A : Accesses) {
+      A.PageFrom = SharePage.lookup(A.I);
+      if (auto It = Spans.find(A.I); It != Spans.end())
+        A.Span = It->second;
+    }
     SCEVExpander Exp(SE, DL, "copier.range");
     CallFree.clear();
     SmallVector<Candidate, 32> Cands;
@@ -448,22 +502,36 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
     }
     SmallPtrSet<const Instruction *, 32> Hoisted;
     hoistGroups(Cands, SE, Exp, Ranges, Hoisted);
-    EntryFlags.clear();
-    for (const Access &A : Accesses) {
-      if (Hoisted.count(A.I))
-        continue;
-      PerAccess.push_back(A);
-      Loop *L = LI.getLoopFor(A.I->getParent());
-      if (L && L->getLoopPredecessor() && loopCallFree(L))
-        PerAccess.back().Flag = flagAtEntry(L);
-    }
+    for (const Access &A : Accesses)
+      if (!Hoisted.count(A.I))
+        PerAccess.push_back(A);
     Exp.clear();
+    // A load's check also makes the check of a following store to the same
+    // bytes (read-modify-write): the store's own check goes.
+    SmallPtrSet<Instruction *, 32> Own;
+    for (const Access &A : PerAccess)
+      Own.insert(A.I);
+    SmallPtrSet<Instruction *, 8> Folded;
+    for (Access &A : PerAccess)
+      if (auto *Ld = dyn_cast<LoadInst>(A.I); Ld && !Folded.count(Ld))
+        if (StoreInst *St = san::foldableStore(Ld, Own, DL, Quiet); St && !Folded.count(St)) {
+          A.Fold = St;
+          Folded.insert(St);
+        }
+    if (!Folded.empty())
+      llvm::erase_if(PerAccess, [&](const Access &A) { return Folded.count(A.I); });
   }
   EntryBlocks.clear();
   for (const RangeCheck &R : Ranges)
     emitRangeCheck(R);
+  // Accesses sharing another's page-summary byte come after it.
+  PageByte.clear();
   for (const Access &A : PerAccess)
-    instrument(A);
+    if (!A.PageFrom)
+      instrument(A);
+  for (const Access &A : PerAccess)
+    if (A.PageFrom)
+      instrument(A);
   for (MemIntrinsic *MI : Intrinsics)
     replaceIntrinsic(MI);
   for (auto [CB, A] : ByValArgs) {
@@ -479,7 +547,7 @@ bool Instrumenter::runOnFunction(Function &F, FunctionAnalysisManager &FAM) {
                  {CB->getArgOperand(A),
                   ConstantInt::get(IntPtr, DL.getTypeAllocSize(Ty).getFixedValue())});
   }
-  return !Accesses.empty() || !Intrinsics.empty() || !ByValArgs.empty();
+  return !Accesses.empty() || !Intrinsics.empty() || !ByValArgs.empty() || !Unchecked.empty();
 }
 
 } // namespace

@@ -9,8 +9,10 @@ test-san: $(PLUGIN) $(BUILD)/lib/libcopier_san.so $(BUILD)/include/copier.h
 
 # Slowdown of -fsanitize=copier vs the uninstrumented build and vs
 # -fsanitize=address on a parser loop, a hash table and a copy-then-checksum
-# pipeline (copies in flight throughout): medians, ratios and peak RSS of one
-# run. BENCH_RUNS=N changes the number of runs per build (default 5).
+# pipeline (copies in flight throughout), and on zlib's own minigzip built
+# with copier-cc from the real-world matrix's cached Debian source (fetched
+# if missing; the row is skipped without network): medians, ratios and peak
+# RSS of one run. BENCH_RUNS=N changes the number of runs per build (default 5).
 BENCH_RUNS ?= 5
 bench-san: $(PLUGIN) $(BUILD)/lib/libcopier.so $(BUILD)/lib/libcopier_san.so $(BUILD)/include/copier.h
 	@runtime/sanitizer/bench/run.sh $(BUILD) $(BUILD)/obj/bench-san $(BENCH_RUNS)

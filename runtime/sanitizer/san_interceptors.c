@@ -305,23 +305,24 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt) {
 
 DECL_REAL(int, pthread_create, pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
-struct start { void *(*fn)(void *); void *arg; };
 static void *thread_start(void *p) {
-  struct start s = *(struct start *)p;
+  struct san_thread_start st = *(struct san_thread_start *)p;
   __libc_free(p);
-  san_tid(); /* number the thread before it can submit or report */
-  return s.fn(s.arg);
+  san_thread_started(&st); /* its number was given at creation */
+  return st.fn(st.arg);
 }
 
-/* Handing another thread a pointer into one of our in-flight destinations
- * publishes it before csync_all. */
+/* Numbers the new thread before it exists (creation order, as ASan does);
+ * the runtime's own threads are numbered apart. Handing another thread a
+ * pointer into one of our in-flight destinations publishes it before
+ * csync_all. */
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
   if (arg && ACTIVE(RA)) libc_check("pthread_create", arg, 1, 0, RA);
-  struct start *s = __libc_malloc(sizeof *s);
+  struct san_thread_start *s = san_thread_create(san_is_shared_runtime_pc(RA));
   if (!s) return REAL(pthread_create)(t, attr, fn, arg);
   s->fn = fn;
   s->arg = arg;
   int r = REAL(pthread_create)(t, attr, thread_start, s);
-  if (r) __libc_free(s);
+  if (r) san_thread_create_failed(s);
   return r;
 }

@@ -112,6 +112,11 @@ static int find_self(struct dl_phdr_info *info, size_t sz, void *arg) {
   return 0;
 }
 
+int san_is_shared_runtime_pc(const void *ra) {
+  if (!rt_state) dl_iterate_phdr(find_self, (void *)(uintptr_t)&san_is_runtime_pc);
+  return rt_state == 1 && (uintptr_t)ra >= rt_lo && (uintptr_t)ra < rt_hi;
+}
+
 int san_is_runtime_pc(const void *ra) {
   if (!rt_state) dl_iterate_phdr(find_self, (void *)(uintptr_t)&san_is_runtime_pc);
   /* Linked into the executable itself, the runtime cannot tell the engine's
@@ -163,7 +168,7 @@ static const char *symbolizer_path(void) {
 
 /* Symbolize every frame with one llvm-symbolizer process. */
 static void symbolize(struct frame *fr, int n) {
-  struct modq q[2 * SAN_MAX_FRAMES];
+  static struct modq q[4 * SAN_MAX_FRAMES]; /* static: reports run under report_lock, on any stack */
   for (int i = 0; i < n; i++) {
     memset(&q[i], 0, sizeof q[i]);
     q[i].pc = fr[i].pc - 1; /* return address -> the call instruction */
@@ -189,7 +194,7 @@ static void symbolize(struct frame *fr, int n) {
   }
   close(in[0]);
   close(out[1]);
-  char qbuf[2 * SAN_MAX_FRAMES * 600];
+  static char qbuf[4 * SAN_MAX_FRAMES * 600];
   size_t ql = 0;
   for (int i = 0; i < n; i++)
     ql += (size_t)snprintf(qbuf + ql, sizeof qbuf - ql, "CODE \"%s\" 0x%lx\n",
@@ -312,12 +317,22 @@ void san_report(enum san_kind kind, uintptr_t addr, size_t size, int is_write,
     pthread_mutex_unlock(&report_lock);
     return;
   }
-  static struct frame fr[2 * SAN_MAX_FRAMES];
+  static struct frame fr[4 * SAN_MAX_FRAMES];
   memset(fr, 0, sizeof fr);
   int na = user_frames(raw, nraw, fr, SAN_MAX_FRAMES);
   void **sf = (void **)hit->copy.frames;
   int ns = user_frames(sf, hit->copy.nframes, fr + na, SAN_MAX_FRAMES);
-  symbolize(fr, na + ns);
+  /* Where the threads involved (other than T0) were created, as ASan shows. */
+  int me = san_tid(), tids[2] = {me, hit->copy.tid}, parents[2], nc[2] = {0, 0}, total = na + ns;
+  for (int t = 0; t < 2; t++) {
+    void *cf[SAN_MAX_FRAMES];
+    int n = 0;
+    parents[t] = (t == 1 && tids[1] == tids[0]) ? -1 : san_thread_creator(tids[t], cf, &n);
+    if (parents[t] < 0) continue;
+    nc[t] = user_frames(cf, n, fr + total, SAN_MAX_FRAMES / 2);
+    total += nc[t];
+  }
+  symbolize(fr, total);
   /* A wrapper around the engine (or an engine linked statically) may leave
    * the Copier API's own frames on top of the submitting stack. */
   while (ns > 1 && is_api(fr[na].func)) {
@@ -328,20 +343,23 @@ void san_report(enum san_kind kind, uintptr_t addr, size_t size, int is_write,
   static char buf[1 << 16];
   struct out o = {buf, 0, sizeof buf};
   int pid = (int)getpid();
+  char me_name[32], sub_name[32], par_name[32];
+  san_thread_name(me, me_name, sizeof me_name);
+  san_thread_name(hit->copy.tid, sub_name, sizeof sub_name);
   const char *what = hit->is_dst ? "destination" : "source";
   const char *op = hit->copy.kind == 1 ? "amemmove" : hit->copy.kind == 2 ? "lazy copy" : "amemcpy";
   put(&o, "=================================================================\n");
   put(&o, "==%d==ERROR: CopierSanitizer: %s on address 0x%lx at pc 0x%lx\n", pid, kind_names[kind],
       (unsigned long)hit->bad, (unsigned long)(uintptr_t)pc);
   if (kind == SAN_FREE)
-    put(&o, "%s of 0x%lx (%zu bytes) thread T%d\n", fn ? fn : "free", (unsigned long)addr, size,
-        san_tid());
+    put(&o, "%s of 0x%lx (%zu bytes) thread %s\n", fn ? fn : "free", (unsigned long)addr, size,
+        me_name);
   else if (fn)
-    put(&o, "%s of size %zu at 0x%lx by %s() thread T%d\n", is_write ? "WRITE" : "READ", size,
-        (unsigned long)addr, fn, san_tid());
+    put(&o, "%s of size %zu at 0x%lx by %s() thread %s\n", is_write ? "WRITE" : "READ", size,
+        (unsigned long)addr, fn, me_name);
   else
-    put(&o, "%s of size %zu at 0x%lx thread T%d\n", is_write ? "WRITE" : "READ", size,
-        (unsigned long)addr, san_tid());
+    put(&o, "%s of size %zu at 0x%lx thread %s\n", is_write ? "WRITE" : "READ", size,
+        (unsigned long)addr, me_name);
   put_stack(&o, fr, na);
   put(&o, "\n0x%lx is byte %lu of a %zu-byte in-flight %s [0x%lx, 0x%lx) of %s(0x%lx, 0x%lx, %zu)\n",
       (unsigned long)hit->bad,
@@ -349,14 +367,21 @@ void san_report(enum san_kind kind, uintptr_t addr, size_t size, int is_write,
       (unsigned long)(hit->is_dst ? hit->copy.dst : hit->copy.src),
       (unsigned long)((hit->is_dst ? hit->copy.dst : hit->copy.src) + hit->copy.n), op,
       (unsigned long)hit->copy.dst, (unsigned long)hit->copy.src, hit->copy.n);
-  put(&o, "The copy was submitted by thread T%d here:\n", hit->copy.tid);
+  put(&o, "The copy was submitted by thread %s here:\n", sub_name);
   put_stack(&o, fr + na, ns);
+  for (int t = 0, at = na + ns; t < 2; at += nc[t], t++) {
+    if (parents[t] < 0) continue;
+    char nm[32];
+    put(&o, "\nThread %s created by %s here:\n", san_thread_name(tids[t], nm, sizeof nm),
+        san_thread_name(parents[t], par_name, sizeof par_name));
+    put_stack(&o, fr + at, nc[t]);
+  }
   const char *where = na && fr[0].loc[0] ? fr[0].loc : NULL;
   char at[64];
   snprintf(at, sizeof at, "the access at pc 0x%lx", (unsigned long)(uintptr_t)pc);
   put(&o, "\nFix: insert csync(dst, %zu) before %s  (dst = 0x%lx, the copy's destination%s)\n",
       hit->copy.n, where ? where : at, (unsigned long)hit->copy.dst,
-      hit->copy.tid != san_tid() ? "; the submitting thread must csync or csync_all before "
+      hit->copy.tid != me ? "; the submitting thread must csync or csync_all before "
                                    "publishing it"
                                  : "");
   put(&o, "SUMMARY: CopierSanitizer: %s %s in %s\n", kind_names[kind], where ? where : "?",

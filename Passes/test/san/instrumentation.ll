@@ -1,29 +1,38 @@
-; The pass's IR: the fast path (one load of @__copier_san_inflight, one
-; branch), the shadow test, the out-of-line call; intrinsics become runtime
-; calls; local allocas and constant globals are not instrumented; the Copier
-; interface itself is never instrumented.
+; The pass's IR: the page summary test (one load and one branch, whether or
+; not anything is in flight), then the granule shadow, then the out-of-line
+; call; intrinsics become runtime calls; local allocas and constant globals
+; are not instrumented; the Copier interface itself is never instrumented.
 ; RUN: %opt -passes=copier-san -S %s | %FileCheck %s
 
 @table = constant [4 x i32] [i32 1, i32 2, i32 3, i32 4]
 
 define i32 @load4(ptr %p) {
 ; CHECK-LABEL: define i32 @load4(
-; CHECK: [[F:%.*]] = load i32, ptr @__copier_san_inflight, align 4, !nosanitize
-; CHECK-NEXT: [[C:%.*]] = icmp ne i32 [[F]], 0
-; CHECK-NEXT: br i1 [[C]]
-; CHECK: lshr i64 {{.*}}, 3
-; CHECK-NEXT: add i64 {{.*}}, 2147450880
+; CHECK: [[A:%.*]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: [[PG:%.*]] = lshr i64 [[A]], 12
+; CHECK-NEXT: [[PS:%.*]] = add i64 [[PG]], 2146926592
+; CHECK-NEXT: [[PP:%.*]] = inttoptr i64 [[PS]] to ptr
+; CHECK-NEXT: [[PB:%.*]] = load i8, ptr [[PP]], align 1, !nosanitize
+; CHECK-NEXT: [[PM:%.*]] = and i8 [[PB]], 1
+; CHECK-NEXT: [[PC:%.*]] = icmp ne i8 [[PM]], 0
+; CHECK-NEXT: br i1 [[PC]], label %[[FINE:.*]], label %[[CONT:.*]], !prof
+; CHECK: [[FINE]]:
+; CHECK-NEXT: [[G:%.*]] = lshr i64 [[A]], 3
+; CHECK-NEXT: add i64 [[G]], 2147450880
 ; CHECK: load i8, {{.*}} !nosanitize
 ; CHECK: and i8 {{.*}}, 1
 ; CHECK: call void @__copier_san_load(ptr %p, i64 4)
-; CHECK: load i32, ptr %p
+; CHECK: [[CONT]]:
+; CHECK-NEXT: load i32, ptr %p
   %v = load i32, ptr %p, align 4
   ret i32 %v
 }
 
 define void @store_unaligned(ptr %p, i64 %x) {
 ; CHECK-LABEL: define void @store_unaligned(
-; CHECK: load i32, ptr @__copier_san_inflight
+; A store tests both bits (destination or source) of the page summary.
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: and i8 {{.*}}, 3
 ; Two granules: first and last byte.
 ; CHECK: add i64 {{.*}}, 7
 ; CHECK: or i8
@@ -81,7 +90,13 @@ define i32 @atomics(ptr %p) {
 
 define <8 x i32> @vector(ptr %p) {
 ; CHECK-LABEL: define <8 x i32> @vector(
-; Wider than 16 bytes: straight to the runtime's exact check.
+; Wider than 16 bytes: the page summary of both ends, then the runtime's
+; exact check.
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: add i64 {{.*}}, 31
+; CHECK: lshr i64 {{.*}}, 12
+; CHECK: or i8
+; CHECK-NOT: 2147450880
 ; CHECK: call void @__copier_san_load(ptr %p, i64 32)
   %v = load <8 x i32>, ptr %p, align 4
   ret <8 x i32> %v
