@@ -163,6 +163,11 @@ struct client {
    * dependency walk, keeping a burst of submissions O(1) each. */
   const char *dlo, *dhi, *slo, *shi;
   size_t asleep_bytes;        /* bytes copied inline because the copier slept */
+  /* One-entry cache of the last site that learnt "inline": copies from it
+   * take the fast path until `inline_grant` bytes went that way (site.c
+   * booked them), then the site is asked again (and may probe). */
+  uint64_t inline_site;
+  size_t inline_grant;
   uint64_t tail_seen;         /* last ring tail read: saves a cross-core miss per submit */
   struct cstats st;
 };
@@ -296,7 +301,9 @@ CP_HIDDEN void cp_backend_copy(void *dst, const void *src, size_t n);
 CP_HIDDEN void cp_copy_nt(void *dst, const void *src, size_t n);
 
 /* site.c */
-CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot);
+/* *grant: bytes the caller may copy inline at this site without asking
+ * again (0 when the answer is "offload"). */
+CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);
 CP_HIDDEN void cp_site_outcome(int16_t slot, bool good);
 
 /* config.c */

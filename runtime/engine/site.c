@@ -42,7 +42,8 @@ static inline uint64_t mix(uint64_t x) {
   return x;
 }
 
-int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot) {
+int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant) {
+  *grant = 0;
   if (!cp_cfg.adaptive || n >= ALWAYS_OFFLOAD) return 1;
   uint64_t key = site ? site : 1;
   uint64_t h = mix(key);
@@ -74,7 +75,12 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot) {
       atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
       return 1;
     }
-    atomic_store_explicit(&s->inline_bytes, b, memory_order_relaxed);
+    /* The caller may copy the rest of this budget inline at this site
+     * without asking again (its client's one-entry cache, engine.c): the
+     * bytes are booked now, so the next lookup after that probes. */
+    atomic_store_explicit(&s->inline_bytes, budget, memory_order_relaxed);
+    *grant = (size_t)(budget - b);
+    if (*grant > ALWAYS_OFFLOAD) *grant = ALWAYS_OFFLOAD;
     return 0;
   }
   return 1;
