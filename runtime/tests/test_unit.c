@@ -203,6 +203,16 @@ static int t_adaptive(void) {
    * (at most one here); the slack up to 8 (1 in 8) covers a loaded machine
    * where a descheduled submitter lets an early copy finish "in time" */
   CHECK(b.offloaded - a.offloaded <= 8);
+  /* ...but it is not written off: after 16 MiB more copied inline (a few
+   * go through the client's grant cache, not the site table) it probes */
+  for (int i = 0; i < 640; i++) {
+    __copier_amemcpy_site(d, s, n, 0x1234567);
+    csync(d, n);
+  }
+  copier_get_stats(&a);
+  CHECK(a.offloaded - b.offloaded >= 1);
+  CHECK(a.offloaded - b.offloaded <= 8);
+  CHECK(memcmp(d, s, n) == 0);
   copier_configure("adaptive=0");
   free(s), free(d);
   return 0;
