@@ -35,8 +35,8 @@ static void sync_part(struct client *c, struct node *nd, const char *lo, size_t 
 
 static void record_outcome(struct node *nd) {
   if (nd->site_slot < 0) return;
-  /* Offloading paid if the submitter's csyncs spent clearly less time on
-   * the copy than copying it here would have taken. The csyncs' time
+  /* Offloading paid if the submitter's csyncs spent less than half the
+   * time on the copy that copying it here would have taken. The csyncs' time
    * (wait_ns) includes the segments they copied themselves (helping ahead
    * while a service thread held the awaited one), so a pipelined copy split
    * between the two cores still counts as a gain, while one its consumer
@@ -52,7 +52,7 @@ static void record_outcome(struct node *nd) {
    * only because the submitter was not running). */
   uint64_t local_ns = nd->cn / (nd->cn <= (32u << 20) ? 32 : 12);
   bool good = nd->d->nseg <= 1 ? !nd->waited && nd->wait_ns == 0
-                                : nd->wait_ns * 4 < local_ns * 3 && nd->helped * 4 < nd->d->nseg * 3;
+                                : nd->wait_ns * 2 < local_ns && nd->helped * 4 < nd->d->nseg * 3;
   cp_site_outcome(nd->site_slot, good);
   nd->site_slot = -1;
 }
@@ -284,12 +284,14 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
   if (atomic_load_explicit(&cp_eng.sleepers, memory_order_seq_cst) > 0) {
     /* When the other core is busy, the woken copier can be placed on this
      * core and preempt the submitter until it has done the whole copy
-     * (measured: a 4 MiB amemcpy "took" ~300 us, the time of the copy).
-     * A wake that long counts against the site like a wait. */
+     * (measured: a 4 MiB amemcpy "took" ~300 us, the time of the copy;
+     * a 1 MiB one 20-40 us, after which its csync found it done and the
+     * site learnt "offloading pays"). A wake costs its caller ~6 us here:
+     * one that took over 10 us counts against the site like a wait. */
     uint64_t t = cp_now_ns();
     cp_wake_service();
     uint64_t dt = cp_now_ns() - t;
-    if (dt > 50000) nd->wait_ns += dt;
+    if (dt > 10000) nd->wait_ns += dt;
   }
   /* The next node was last written by a service thread: ask for its lines
    * now, so the next submission does not stall on those misses. */
@@ -325,12 +327,15 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     off = false;
   if (off && !force) {
     size_t grant;
-    off = cp_site_should_offload(site, n, &slot, &grant);
+    off = cp_site_should_offload(site, n, &slot, &grant) != 0;
     if (grant) c->inline_site = site ? site : 1, c->inline_grant = grant;
   }
   /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
    * but only until wake_above bytes went inline that way; then wake it.
    * (Without that a stream of mid-size copies never woke the copier.) */
+  /* Probes of a losing site too: a probe that met a sleeping copier would
+   * get no verdict anyway (record_outcome), and waking it for one small
+   * copy costs more than the copy (and can put the copier on this core). */
   if (off && !force && n < cp_cfg.wake_above &&
       atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) {
     c->asleep_bytes += n;

@@ -301,7 +301,8 @@ CP_HIDDEN void cp_backend_copy(void *dst, const void *src, size_t n);
 CP_HIDDEN void cp_copy_nt(void *dst, const void *src, size_t n);
 
 /* site.c */
-/* *grant: bytes the caller may copy inline at this site without asking
+/* 0: copy inline, 1: offload, 2: offload as a probe of a losing site.
+ * *grant: bytes the caller may copy inline at this site without asking
  * again (0 when the answer is "offload"). */
 CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);
 CP_HIDDEN void cp_site_outcome(int16_t slot, bool good);

@@ -5,7 +5,7 @@
  * the caller's cache and whether the copy is consumed at once, which the
  * size does not tell. Each call site (CopierGen's id, or the return address
  * for hand-written calls) has a small score learnt from outcomes:
- *   good (+1): the submitter's csyncs spent less than 3/4 of the time a
+ *   good (+1): the submitter's csyncs spent less than half the time a
  *              local copy would have taken on it (single segment: its
  *              csync did not wait at all);
  *   bad  (-2): otherwise: it was consumed at once (the submitter took it
@@ -73,7 +73,7 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed) + n;
     if (b >= budget) {
       atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
-      return 1;
+      return 2; /* a probe */
     }
     /* The caller may copy the rest of this budget inline at this site
      * without asking again (its client's one-entry cache, engine.c): the
@@ -93,3 +93,4 @@ void cp_site_outcome(int16_t slot, bool good) {
   if (v < SCORE_MIN) v = SCORE_MIN;
   atomic_store_explicit(&s->score, v, memory_order_relaxed);
 }
+

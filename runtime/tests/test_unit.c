@@ -203,16 +203,26 @@ static int t_adaptive(void) {
    * (at most one here); the slack up to 8 (1 in 8) covers a loaded machine
    * where a descheduled submitter lets an early copy finish "in time" */
   CHECK(b.offloaded - a.offloaded <= 8);
-  /* ...but it is not written off: after 16 MiB more copied inline (a few
-   * go through the client's grant cache, not the site table) it probes */
-  for (int i = 0; i < 640; i++) {
-    __copier_amemcpy_site(d, s, n, 0x1234567);
-    csync(d, n);
+  /* ...but it is not written off: after 16 MiB more copied inline (most
+   * through the client's grant cache, not the site table) it probes. With
+   * copies of 512 KiB: smaller probes are copied inline while the copier
+   * sleeps (a wake costs more than they can win), and it sleeps here. */
+  size_t m = 512 << 10;
+  char *s2 = big(m, 11), *d2 = calloc(1, m);
+  for (int i = 0; i < 8; i++) {
+    __copier_amemcpy_site(d2, s2, m, 0x7654321);
+    csync(d2, m);
   }
   copier_get_stats(&a);
-  CHECK(a.offloaded - b.offloaded >= 1);
-  CHECK(a.offloaded - b.offloaded <= 8);
-  CHECK(memcmp(d, s, n) == 0);
+  for (int i = 0; i < 40; i++) { /* 20 MiB */
+    __copier_amemcpy_site(d2, s2, m, 0x7654321);
+    csync(d2, m);
+  }
+  copier_get_stats(&b);
+  CHECK(b.offloaded - a.offloaded >= 1);
+  CHECK(b.offloaded - a.offloaded <= 8);
+  CHECK(memcmp(d2, s2, m) == 0);
+  free(s2), free(d2);
   copier_configure("adaptive=0");
   free(s), free(d);
   return 0;
