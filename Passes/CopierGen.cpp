@@ -11,10 +11,12 @@
 #include "CopierGenInternal.h"
 
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Analysis/DomTreeUpdater.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/Analysis/ScalarEvolution.h"
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
@@ -81,6 +83,12 @@ bool coversLen(Value *Y, Value *X) {
   auto *YC = dyn_cast<ConstantInt>(Y), *XC = dyn_cast<ConstantInt>(X);
   return YC && XC && YC->getValue().uge(XC->getValue());
 }
+
+cl::opt<bool> SyncImmediate(
+    "copier-sync-immediate",
+    cl::desc("Keep copies whose whole range is synced right after them (no "
+             "work in between) as plain memcpy"),
+    cl::init(true));
 
 using CloneMap = std::map<std::pair<Function *, uint64_t>, Function *>;
 
@@ -186,8 +194,10 @@ struct FunctionRun {
     }
     if (anyConverted()) {
       plan(/*AllowClone=*/true);
-      transform();
+      keepUsedAtOnce();
     }
+    if (anyConverted())
+      transform();
     report();
     PS.Done.insert(&F);
   }
@@ -222,6 +232,80 @@ struct FunctionRun {
       }
   }
 
+  /// Copies whose whole range would be synced right after them (the first
+  /// use is adjacent, docs/copiergen.md) gain nothing from the engine and
+  /// would pay two calls: they stay synchronous (`used-immediately`). The
+  /// test is firstUses()' on the IR before the rewrite, from the plans.
+  void keepUsedAtOnce() {
+    if (!SyncImmediate)
+      return;
+    std::vector<std::vector<const Plan *>> BySite(Sites.size());
+    for (const Plan &P : Plans)
+      BySite[P.Site].push_back(&P);
+    std::set<unsigned> Keep;
+    for (unsigned Idx = 0; Idx < Sites.size(); ++Idx) {
+      CopySite &S = Sites[Idx];
+      if (!S.Convert || S.Virtual || S.FromCall)
+        continue;
+      // Only whole-range csyncs before instructions or on edges: a copy
+      // with a segment, hand-off, return hand-off or narrow csync has work
+      // in between by construction.
+      if (any_of(BySite[Idx], [](const Plan *P) {
+            return !(P->K == Plan::BeforeInst || P->K == Plan::OnEdge) ||
+                   P->NarrowDst || P->NarrowSrc;
+          }))
+        continue;
+      if (usedAtOnce(S, BySite[Idx]))
+        Keep.insert(Idx);
+    }
+    if (Keep.empty())
+      return;
+    for (unsigned Idx : Keep) {
+      Sites[Idx].Convert = false;
+      Sites[Idx].WhyNot = "used-immediately";
+    }
+    Plans.erase(remove_if(Plans,
+                          [&](const Plan &P) { return Keep.count(P.Site); }),
+                Plans.end());
+  }
+
+  /// The first instruction after S's copy, past address arithmetic, debug
+  /// records and csyncs of other ranges, is where one of Ps puts a csync of
+  /// the whole range, or a csync of the program's that covers it.
+  bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps) {
+    Instruction *I = S.Copy->getNextNode();
+    for (; I; I = I->getNextNode()) {
+      if (isa<DbgInfoIntrinsic>(I) || isa<PseudoProbeInst>(I) ||
+          isa<GetElementPtrInst>(I) || isa<CastInst>(I))
+        continue;
+      auto *CB = dyn_cast<CallInst>(I);
+      Function *Fn = CB ? CB->getCalledFunction() : nullptr;
+      if (Fn && Fn->getName() == "csync_all")
+        return true;
+      if (Fn && Fn->getName() == "csync" && CB->arg_size() == 2) {
+        if (CB->getArgOperand(0)->stripPointerCasts() ==
+            S.Dst->stripPointerCasts())
+          return true;
+        continue; // another range: it only waits
+      }
+      break;
+    }
+    if (!I)
+      return false;
+    for (const Plan *P : Ps) {
+      if (P->K == Plan::BeforeInst && P->At == I)
+        return true;
+      if (P->K == Plan::OnEdge && I->isTerminator() &&
+          P->From == I->getParent()) {
+        // Mirrors edgeInsertPoint: the csync lands before the terminator.
+        if (I->getNumSuccessors() == 1 || P->To->isEHPad() ||
+            isa<IndirectBrInst>(I) || isa<CallBrInst>(I))
+          return true;
+      }
+    }
+    return false;
+  }
+
   /// Whether a csync of each converted copy directly follows it ("adjacent":
   /// nothing between them but debug records, address arithmetic (GEPs,
   /// casts) and other copies' csyncs) or the first use moved away ("moved":
@@ -251,7 +335,7 @@ struct FunctionRun {
         auto *Sync = cast<CallInst>(I);
         auto It = ByCall.find(Sync);
         bool Ours = It != ByCall.end() && !It->second->Removed &&
-                    It->second->Site == Idx;
+                    !It->second->Narrow && It->second->Site == Idx;
         bool Program = It == ByCall.end() &&
                        (Sync->arg_size() == 0 ||
                         Sync->getArgOperand(0)->stripPointerCasts() ==
@@ -369,9 +453,14 @@ struct FunctionRun {
       Ins.push_back(std::move(X));
     };
     std::set<std::pair<unsigned, Instruction *>> DoneBefore;
+    std::vector<const Plan *> Narrows; // emitted last: they split blocks
     for (const Plan &P : Plans)
-      if (P.K == Plan::BeforeInst && DoneBefore.insert({P.Site, P.At}).second)
-        Emit(P.At, P);
+      if (P.K == Plan::BeforeInst && DoneBefore.insert({P.Site, P.At}).second) {
+        if (P.NarrowDst || P.NarrowSrc)
+          Narrows.push_back(&P);
+        else
+          Emit(P.At, P);
+      }
     MapVector<std::pair<BasicBlock *, BasicBlock *>, std::vector<const Plan *>>
         Edges;
     for (const Plan &P : Plans)
@@ -421,6 +510,10 @@ struct FunctionRun {
     for (CopySite &S : Sites)
       if (S.Convert && !S.Virtual && !S.FromCall)
         rewriteCopy(S, RT);
+    // After every plan that names blocks (edges): these split blocks. Never
+    // in a pipelined loop (those do not contain the copy).
+    for (const Plan *P : Narrows)
+      emitNarrow(*P, RT, DT, LI);
     MapVector<std::pair<unsigned, const Loop *>, std::vector<const Plan *>>
         Guards;
     for (const Plan &P : Plans)
@@ -450,6 +543,62 @@ struct FunctionRun {
     removeRedundant();
   }
 
+  /// A narrow csync before the access P.At, only when the access really
+  /// overlaps the copy (an inline test, so the common case makes no call):
+  ///   off = a - dst; if (off + size - 1 <u n + size - 1) csync(a, size)
+  /// (unsigned: also catches an access that starts before dst), and for a
+  /// store that may write the source, the destination bytes fed by it:
+  ///   off = a - src; if (hit) csync(dst + off, size)
+  /// (csync waits for destinations; that frees their sources).
+  void emitNarrow(const Plan &P, const Runtime &RT, DominatorTree &DT,
+                  LoopInfo &LI) {
+    CopySite &S = Sites[P.Site];
+    Instruction *At = P.At;
+    IRBuilder<> B(At);
+    Type *I64 = B.getInt64Ty();
+    Value *Ptr = getLoadStorePointerOperand(At);
+    Value *A = B.CreatePtrToInt(Ptr, I64);
+    Value *N = B.CreateZExtOrTrunc(S.Len, I64);
+    Value *K = B.getInt64(P.AccessSize - 1);
+    Value *NK = B.CreateAdd(N, K);
+    auto HitOf = [&](Value *Base, Value *&Off) {
+      Off = B.CreateSub(A, B.CreatePtrToInt(Base, I64), "copier.off");
+      return B.CreateICmpULT(B.CreateAdd(Off, K), NK, "copier.hit");
+    };
+    Value *OffD = nullptr, *OffS = nullptr;
+    Value *HitD = P.NarrowDst ? HitOf(S.Dst, OffD) : nullptr;
+    Value *HitS = P.NarrowSrc ? HitOf(S.Src, OffS) : nullptr;
+    Value *Hit = HitD && HitS ? B.CreateOr(HitD, HitS) : HitD ? HitD : HitS;
+    DomTreeUpdater DTU(DT, DomTreeUpdater::UpdateStrategy::Eager);
+    MDNode *Unlikely = MDBuilder(F.getContext()).createUnlikelyBranchWeights();
+    Instruction *Then = SplitBlockAndInsertIfThen(Hit, At->getIterator(),
+                                                  false, Unlikely, &DTU, &LI);
+    B.SetInsertPoint(Then);
+    auto Record = [&](CallInst *C) {
+      C->setDebugLoc(P.ForcedDL ? P.ForcedDL : S.DL);
+      Inserted X;
+      X.Call = C;
+      X.Site = P.Site;
+      X.R = P.R;
+      X.ForcedBy = P.ForcedBy;
+      X.ForcedDL = P.ForcedDL;
+      X.Narrow = true;
+      Ins.push_back(std::move(X));
+    };
+    // With both tests the block runs when either hits: the other one's
+    // csync gets an empty range (no wait).
+    Value *Size = B.getInt64(P.AccessSize), *Zero = B.getInt64(0);
+    if (P.NarrowDst)
+      Record(B.CreateCall(
+          RT.Csync, {Ptr, HitS ? B.CreateSelect(HitD, Size, Zero) : Size}));
+    if (P.NarrowSrc) {
+      Value *O = HitD ? B.CreateSelect(HitS, OffS, Zero) : OffS;
+      Value *L = HitD ? B.CreateSelect(HitS, Size, Zero) : Size;
+      Value *D = B.CreateGEP(B.getInt8Ty(), S.Dst, O, "copier.fed");
+      Record(B.CreateCall(RT.Csync, {D, L}));
+    }
+  }
+
   /// A whole-range csync X is redundant when a csync Y of a covering range
   /// dominates it and no copy can start between them (no path from any copy
   /// to X that avoids Y's block).
@@ -465,10 +614,10 @@ struct FunctionRun {
         Copies.push_back(S.Copy);
     unsigned Budget = 200000;
     for (Inserted &X : Ins) {
-      if (X.Segment)
+      if (X.Segment || X.Narrow)
         continue;
       for (Inserted &Y : Ins) {
-        if (&Y == &X || Y.Segment || Y.Removed)
+        if (&Y == &X || Y.Segment || Y.Narrow || Y.Removed)
           continue;
         if (Y.Call->getArgOperand(0) != X.Call->getArgOperand(0) ||
             !coversLen(Y.Call->getArgOperand(1), X.Call->getArgOperand(1)) ||

@@ -71,6 +71,8 @@ enum class Reason {
   MayNotReturn,
   LeavesScope,
   CopyReexecuted,
+  /// A load/store that only may alias a range: csync of its own bytes.
+  MayAliasAccess,
 };
 const char *reasonName(Reason R);
 
@@ -129,6 +131,10 @@ struct Plan {
   const llvm::Loop *L = nullptr; // LoopGuard: the pipelined loop
   uint64_t AccessSize = 0;       // LoopGuard
   uint64_t DisjointMask = 0;     // CloneCall: pointer args disjoint from the range
+  /// BeforeInst, narrow: the copy stays in flight past the access At, which
+  /// may touch the destination (csync of its AccessSize bytes) / may write
+  /// the source (csync of the destination bytes those source bytes feed).
+  bool NarrowDst = false, NarrowSrc = false;
 };
 
 /// A csync that now exists in the IR, with what the records say about it.
@@ -142,6 +148,7 @@ struct Inserted {
   bool Segment = false;
   bool Removed = false;
   llvm::DebugLoc RemovedByDL;
+  bool Narrow = false; // only the bytes of one may-alias access
 };
 
 /// A loop that got per-segment csyncs for a copy.
@@ -209,6 +216,12 @@ struct PlacementContext {
   bool AllowClone = false; // hand ranges to clones of module functions
 };
 extern llvm::cl::opt<bool> CloneCallees;
+/// csync only the accessed bytes at loads/stores that merely may alias.
+extern llvm::cl::opt<bool> NarrowCsyncs;
+/// At most this many narrow csyncs per copy (then the whole range).
+constexpr unsigned NarrowPerCopy = 8;
+/// Largest access (bytes) that gets a narrow csync.
+constexpr uint64_t NarrowMaxBytes = 64;
 /// Whether a call of a module function can go to a clone that receives the
 /// in-flight range instead of a csync before the call.
 bool cloneable(const llvm::CallBase &CB, const llvm::Function &Caller);

@@ -1,7 +1,10 @@
 ; Loops: per-segment csyncs in a loop that consumes the destination with an
 ; advancing address; a csync hoisted to the loop entry when the loop needs no
 ; per-iteration sync; the walk goes on from the exits of a pipelined loop.
-; RUN: %opt -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
