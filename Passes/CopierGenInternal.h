@@ -219,7 +219,7 @@ extern llvm::cl::opt<bool> CloneCallees;
 /// csync only the accessed bytes at loads/stores that merely may alias.
 extern llvm::cl::opt<bool> NarrowCsyncs;
 /// At most this many narrow csyncs per copy (then the whole range).
-constexpr unsigned NarrowPerCopy = 8;
+constexpr unsigned NarrowPerCopy = 4;
 /// Largest access (bytes) that gets a narrow csync.
 constexpr uint64_t NarrowMaxBytes = 64;
 /// Whether a call of a module function can go to a clone that receives the

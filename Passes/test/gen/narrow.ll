@@ -137,13 +137,13 @@ define void @source_own(ptr noalias %d, ptr %s, i64 %n) {
   ret void
 }
 
-; At most 8 narrow csyncs per copy: the ninth may-alias access gets the
+; At most 4 narrow csyncs per copy: the fifth may-alias access gets the
 ; whole range.
 ; CHECK-LABEL: define i64 @budget(
-; CHECK-COUNT-8: call void @csync(ptr %f{{[0-9]}}, i64 8)
+; CHECK-COUNT-4: call void @csync(ptr %f{{[0-9]}}, i64 8)
 ; CHECK-NOT: csync
 ; CHECK: call void @csync(ptr %buf, i64 %n)
-; CHECK-NEXT: %v9 = load i64, ptr %f9
+; CHECK-NEXT: %v5 = load i64, ptr %f5
 define i64 @budget(ptr %st, ptr %buf, ptr %src, i64 %n) {
   call void @llvm.memcpy.p0.p0.i64(ptr %buf, ptr %src, i64 %n, i1 false)
   %f1 = getelementptr i64, ptr %st, i64 1
