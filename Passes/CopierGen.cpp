@@ -232,10 +232,10 @@ struct FunctionRun {
       }
   }
 
-  /// Copies whose whole range would be synced right after them (the first
-  /// use is adjacent, docs/copiergen.md) gain nothing from the engine and
-  /// would pay two calls: they stay synchronous (`used-immediately`). The
-  /// test is firstUses()' on the IR before the rewrite, from the plans.
+  /// Copies whose whole range would be synced right after them, on every
+  /// path (usedAtOnce), gain nothing from the engine and would pay two
+  /// calls: they stay synchronous (`used-immediately`). Decided on the IR
+  /// before the rewrite, from the plans.
   void keepUsedAtOnce() {
     if (!SyncImmediate)
       return;
@@ -269,41 +269,64 @@ struct FunctionRun {
                 Plans.end());
   }
 
-  /// The first instruction after S's copy, past address arithmetic, debug
-  /// records and csyncs of other ranges, is where one of Ps puts a csync of
-  /// the whole range, or a csync of the program's that covers it.
+  /// Every path from S's copy reaches a csync of its whole range (one of
+  /// Ps, or the program's own) after nothing but a few instructions that
+  /// neither touch memory nor call anything: address arithmetic, compares,
+  /// branches, phis (LZ4's wildcopy loop: copy, two GEPs, a compare, the
+  /// back edge's csync). Csyncs of other ranges only wait: no work either.
+  /// Bounded: past 16 such instructions on a path or 8 blocks, not "at once".
   bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps) {
-    Instruction *I = S.Copy->getNextNode();
-    for (; I; I = I->getNextNode()) {
-      if (isa<DbgInfoIntrinsic>(I) || isa<PseudoProbeInst>(I) ||
-          isa<GetElementPtrInst>(I) || isa<CastInst>(I))
-        continue;
-      auto *CB = dyn_cast<CallInst>(I);
-      Function *Fn = CB ? CB->getCalledFunction() : nullptr;
-      if (Fn && Fn->getName() == "csync_all")
-        return true;
-      if (Fn && Fn->getName() == "csync" && CB->arg_size() == 2) {
-        if (CB->getArgOperand(0)->stripPointerCasts() ==
-            S.Dst->stripPointerCasts())
-          return true;
-        continue; // another range: it only waits
-      }
-      break;
-    }
-    if (!I)
-      return false;
+    SmallPtrSet<const Instruction *, 8> At;
+    std::set<std::pair<const BasicBlock *, const BasicBlock *>> Edges;
     for (const Plan *P : Ps) {
-      if (P->K == Plan::BeforeInst && P->At == I)
-        return true;
-      if (P->K == Plan::OnEdge && I->isTerminator() &&
-          P->From == I->getParent()) {
-        // Mirrors edgeInsertPoint: the csync lands before the terminator.
-        if (I->getNumSuccessors() == 1 || P->To->isEHPad() ||
-            isa<IndirectBrInst>(I) || isa<CallBrInst>(I))
-          return true;
+      if (P->K == Plan::BeforeInst)
+        At.insert(P->At);
+      else if (P->K == Plan::OnEdge)
+        Edges.insert({P->From, P->To});
+    }
+    const Value *D = S.Dst->stripPointerCasts();
+    SmallPtrSet<const BasicBlock *, 8> Seen;
+    SmallVector<std::pair<const Instruction *, unsigned>, 8> Work;
+    Work.push_back({S.Copy->getNextNode(), 16});
+    while (!Work.empty()) {
+      auto [I, Left] = Work.pop_back_val();
+      for (; I; I = I->getNextNode()) {
+        if (At.count(I))
+          break; // the whole range is synced here: this path is done
+        if (isa<DbgInfoIntrinsic>(I) || isa<PseudoProbeInst>(I))
+          continue;
+        if (auto *CB = dyn_cast<CallInst>(I)) {
+          Function *Fn = CB->getCalledFunction();
+          StringRef N = Fn ? Fn->getName() : "";
+          if (N == "csync_all" ||
+              (N == "csync" && CB->arg_size() == 2 &&
+               CB->getArgOperand(0)->stripPointerCasts() == D))
+            break;
+          if (N == "csync")
+            continue; // another range: it only waits
+          return false;
+        }
+        if (I->mayReadOrWriteMemory() || I->mayHaveSideEffects() ||
+            isa<ReturnInst>(I) || isa<ResumeInst>(I))
+          return false; // work the copy could overlap, or a hand-off
+        if (!I->isTerminator()) {
+          if (Left-- == 0)
+            return false;
+          continue;
+        }
+        for (const BasicBlock *Succ : successors(I->getParent())) {
+          if (Edges.count({I->getParent(), Succ}) || Succ->isEHPad())
+            continue; // synced on the edge (or a pad: a call is before it)
+          if (!Seen.insert(Succ).second)
+            continue; // its paths are being checked already
+          if (Seen.size() > 8)
+            return false;
+          Work.push_back({&Succ->front(), Left});
+        }
+        break;
       }
     }
-    return false;
+    return true;
   }
 
   /// Whether a csync of each converted copy directly follows it ("adjacent":

@@ -177,3 +177,66 @@ define void @at_return(ptr %d, ptr %s) {
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
   ret void
 }
+
+; LZ4's wildcopy: 16-byte copies in a loop. The first one is synced before
+; the second (which may read its bytes), the second on both edges out of
+; the block (its pointer is the loop's): only GEPs, a compare and a branch
+; in between. Both stay memcpy: no calls in the loop.
+; CHECK-LABEL: define void @wildcopy(
+; CHECK-NOT: copier
+; CHECK: ret void
+; OFF-LABEL: define void @wildcopy(
+; OFF: call ptr @__copier_amemcpy_site(
+; OFF: call ptr @__copier_amemcpy_site(
+define void @wildcopy(ptr %d0, ptr %s0, ptr %e) {
+entry:
+  br label %loop
+loop:
+  %d = phi ptr [ %d0, %entry ], [ %d1, %loop ]
+  %s = phi ptr [ %s0, %entry ], [ %s1, %loop ]
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 16, i1 false)
+  %d16 = getelementptr i8, ptr %d, i64 16
+  %s16 = getelementptr i8, ptr %s, i64 16
+  call void @llvm.memcpy.p0.p0.i64(ptr %d16, ptr %s16, i64 16, i1 false)
+  %d1 = getelementptr i8, ptr %d, i64 32
+  %s1 = getelementptr i8, ptr %s, i64 32
+  %c = icmp ult ptr %d1, %e
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; The same with real work on one of the paths before the use: converted.
+; CHECK-LABEL: define i64 @work_on_one_path(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 8192,
+define i64 @work_on_one_path(ptr noalias %d, ptr noalias %s, ptr noalias %t, i1 %c) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+  br i1 %c, label %a, label %b
+a:
+  %x = load i64, ptr %t
+  br label %b
+b:
+  %y = phi i64 [ 0, %entry ], [ %x, %a ]
+  %v = load i64, ptr %d
+  %r = add i64 %v, %y
+  ret i64 %r
+}
+
+; Only arithmetic on both paths, then the use: stays memcpy.
+; CHECK-LABEL: define i64 @arith_then_use(
+; CHECK-NEXT: entry:
+; CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+define i64 @arith_then_use(ptr noalias %d, ptr noalias %s, i64 %k, i1 %c) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+  br i1 %c, label %a, label %b
+a:
+  %x = mul i64 %k, 3
+  br label %b
+b:
+  %y = phi i64 [ 0, %entry ], [ %x, %a ]
+  %v = load i64, ptr %d
+  %r = add i64 %v, %y
+  ret i64 %r
+}
