@@ -222,6 +222,10 @@ extern llvm::cl::opt<bool> NarrowCsyncs;
 constexpr unsigned NarrowPerCopy = 4;
 /// Largest access (bytes) that gets a narrow csync.
 constexpr uint64_t NarrowMaxBytes = 64;
+/// Constant-size copies below this get no narrow csyncs: the engine copies
+/// them at once anyway (its default small-size fallback), so a window
+/// cannot pay for the tests (the default of -copier-min-size).
+constexpr uint64_t NarrowMinCopy = 4096;
 /// Whether a call of a module function can go to a clone that receives the
 /// in-flight range instead of a csync before the call.
 bool cloneable(const llvm::CallBase &CB, const llvm::Function &Caller);

@@ -260,6 +260,8 @@ struct Walker {
   bool narrowable(Instruction &I, bool TouchesDst, bool WritesSrc) {
     if (!NarrowCsyncs || S.Virtual)
       return false;
+    if (auto *C = dyn_cast<ConstantInt>(S.Len); C && C->getZExtValue() < NarrowMinCopy)
+      return false;
     if (!(isa<LoadInst>(I) || isa<StoreInst>(I)))
       return false;
     auto *Ld = dyn_cast<LoadInst>(&I);

@@ -9,6 +9,8 @@
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -copier-narrow=0 -S %s | %FileCheck %s --check-prefix=OFF
 ; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=DEF
+; RUN: %opt -copier-sync-immediate=0 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALL
+; RUN: %opt -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALLDEF
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare i64 @work(ptr, i64) nounwind willreturn
@@ -261,4 +263,23 @@ define void @wide_field(ptr %st, ptr %buf, ptr %src, i64 %n, ptr noalias %out) {
   store [16 x i64] %v, ptr %out
   %w = call i64 @work(ptr %buf, i64 %n)
   ret void
+}
+
+; A small constant copy (below 4096 bytes: the engine copies it at once by
+; default) gets no narrow csyncs, even with -copier-min-size=0: the whole
+; range at the first may-alias access, so it is used immediately and stays
+; memcpy (SMALLDEF).
+; SMALL-LABEL: define i64 @small_copy(
+; SMALL: call ptr @__copier_amemcpy_site(ptr %buf, ptr %src, i64 16,
+; SMALL-NEXT: call void @csync(ptr %buf, i64 16)
+; SMALL-NEXT: %v = load i64, ptr %st
+; SMALLDEF-LABEL: define i64 @small_copy(
+; SMALLDEF-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %buf, ptr %src, i64 16, i1 false)
+; SMALLDEF-NEXT: %v = load i64, ptr %st
+define i64 @small_copy(ptr %st, ptr %buf, ptr %src) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %buf, ptr %src, i64 16, i1 false)
+  %v = load i64, ptr %st
+  %w = call i64 @work(ptr %buf, i64 16)
+  %r = add i64 %v, %w
+  ret i64 %r
 }
