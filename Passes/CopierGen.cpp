@@ -242,6 +242,7 @@ struct FunctionRun {
     std::vector<std::vector<const Plan *>> BySite(Sites.size());
     for (const Plan &P : Plans)
       BySite[P.Site].push_back(&P);
+    auto &LI = PS.FAM.getResult<LoopAnalysis>(F);
     std::set<unsigned> Keep;
     for (unsigned Idx = 0; Idx < Sites.size(); ++Idx) {
       CopySite &S = Sites[Idx];
@@ -255,7 +256,7 @@ struct FunctionRun {
                    P->NarrowDst || P->NarrowSrc;
           }))
         continue;
-      if (usedAtOnce(S, BySite[Idx]))
+      if (usedAtOnce(S, BySite[Idx], LI))
         Keep.insert(Idx);
     }
     if (Keep.empty())
@@ -274,8 +275,10 @@ struct FunctionRun {
   /// neither touch memory nor call anything: address arithmetic, compares,
   /// branches, phis (LZ4's wildcopy loop: copy, two GEPs, a compare, the
   /// back edge's csync). Csyncs of other ranges only wait: no work either.
-  /// Bounded: past 16 such instructions on a path or 8 blocks, not "at once".
-  bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps) {
+  /// Bounded: past 16 such instructions on a path or 8 blocks, not "at once";
+  /// a back edge not synced on the way is a loop that may run long: work.
+  bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
+                  const LoopInfo &LI) {
     SmallPtrSet<const Instruction *, 8> At;
     std::set<std::pair<const BasicBlock *, const BasicBlock *>> Edges;
     for (const Plan *P : Ps) {
@@ -317,6 +320,9 @@ struct FunctionRun {
         for (const BasicBlock *Succ : successors(I->getParent())) {
           if (Edges.count({I->getParent(), Succ}) || Succ->isEHPad())
             continue; // synced on the edge (or a pad: a call is before it)
+          const Loop *L = LI.getLoopFor(Succ);
+          if (L && L->getHeader() == Succ && L->contains(I->getParent()))
+            return false;
           if (!Seen.insert(Succ).second)
             continue; // its paths are being checked already
           if (Seen.size() > 8)

@@ -260,8 +260,9 @@ struct Walker {
   bool narrowable(Instruction &I, bool TouchesDst, bool WritesSrc) {
     if (!NarrowCsyncs || S.Virtual)
       return false;
-    if (auto *C = dyn_cast<ConstantInt>(S.Len); C && C->getZExtValue() < NarrowMinCopy)
-      return false;
+    auto *C = dyn_cast<ConstantInt>(S.Len);
+    if (C && C->getZExtValue() < NarrowMinCopy)
+      return false; // done at once by the engine: nothing to overlap
     if (!(isa<LoadInst>(I) || isa<StoreInst>(I)))
       return false;
     auto *Ld = dyn_cast<LoadInst>(&I);

@@ -240,3 +240,24 @@ b:
   %r = add i64 %v, %y
   ret i64 %r
 }
+
+; A loop of register arithmetic between the copy and its use may run long:
+; not "at once", converted.
+; CHECK-LABEL: define i64 @arith_loop(
+; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 8192,
+define i64 @arith_loop(ptr noalias %d, ptr noalias %s, i64 %k) {
+entry:
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 8192, i1 false)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %x = phi i64 [ 1, %entry ], [ %x1, %loop ]
+  %x1 = mul i64 %x, 7
+  %i1 = add i64 %i, 1
+  %c = icmp ult i64 %i1, %k
+  br i1 %c, label %loop, label %exit
+exit:
+  %v = load i64, ptr %d
+  %r = add i64 %v, %x1
+  ret i64 %r
+}
