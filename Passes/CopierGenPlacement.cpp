@@ -303,6 +303,31 @@ struct Walker {
     return AL->contains(cast<Instruction>(S.Copy)->getParent());
   }
 
+  /// A load of a field that a later store in the block writes back (`p->x
+  /// += n`): test the source side at the load too, so the store needs no
+  /// test of its own (earlier is still sound). One plan per field.
+  void mergeLaterStore(Instruction &I) {
+    auto *Ld = dyn_cast<LoadInst>(&I);
+    if (!Ld || Last.Src || S.Src == nullptr)
+      return;
+    for (Instruction *J = I.getNextNode(); J && !J->isTerminator();
+         J = J->getNextNode()) {
+      auto *St = dyn_cast<StoreInst>(J);
+      if (!St || !St->isSimple() ||
+          St->getPointerOperand()->stripPointerCasts() != Last.Ptr)
+        continue;
+      MemoryLocation Loc = MemoryLocation::get(St);
+      if (!Loc.Size.hasValue() || Loc.Size.isScalable() ||
+          Loc.Size.getValue() > Last.Size)
+        return;
+      if (isModSet(Ctx.AA.getModRefInfo(St, S.SrcLoc)) &&
+          Ctx.AA.alias(Loc, S.SrcLoc) == AliasResult::MayAlias &&
+          !basedOn(St->getPointerOperand(), S.Src))
+        Last.Src = true;
+      return;
+    }
+  }
+
   /// Drops from Last what an earlier narrow csync in this block already
   /// did (same pointer, at least as many bytes); true when nothing is left.
   bool narrowDone() {
@@ -421,6 +446,7 @@ struct Walker {
           continue;
         if (narrowHere(I)) {
           // Only these bytes: the copy stays in flight past the access.
+          mergeLaterStore(I);
           addNarrow(I);
           --NarrowLeft;
           BlockNarrow.push_back(Last);
