@@ -6,6 +6,8 @@
 //   CopierGenCandidates.cpp which copies to convert, site ids, the rewrite
 //   CopierGenPlacement.cpp  the forward walk that decides where csyncs go
 //   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
+//   CopierGenNarrow.cpp     narrow csyncs at may-alias accesses; copies
+//                           used at once stay memcpy
 //   CopierGenReturns.cpp    copies left in flight at a return, synced by
 //                           every caller instead
 //   CopierGenRecords.cpp    source locations, remarks and embedded records
@@ -248,6 +250,20 @@ std::vector<std::pair<llvm::CallInst *, const Plan *>>
 emitSegmentGuards(llvm::ArrayRef<const Plan *> Guards, const CopySite &S,
                   const Runtime &RT, llvm::DominatorTree &DT,
                   llvm::LoopInfo &LI);
+
+// ---- Narrow csyncs, copies used at once (CopierGenNarrow.cpp) ------------
+/// Emits the narrow csync of plan P (NarrowDst/NarrowSrc) before P.At: an
+/// inline overlap test and, when it hits, the csyncs; returns them. Splits
+/// P.At's block (DT, LI kept up to date).
+std::vector<llvm::CallInst *> emitNarrowCsync(const Plan &P, const CopySite &S,
+                                              const Runtime &RT,
+                                              llvm::DominatorTree &DT,
+                                              llvm::LoopInfo &LI);
+/// Whether every path from S's copy reaches one of Ps (S's whole-range
+/// csyncs before instructions or on edges) or a program csync of it after
+/// only a few instructions that neither touch memory nor call anything.
+bool usedAtOnce(const CopySite &S, llvm::ArrayRef<const Plan *> Ps,
+                const llvm::LoopInfo &LI);
 
 // ---- Return hand-off (CopierGenReturns.cpp) -------------------------------
 extern llvm::cl::opt<bool> ReturnHandoff;
