@@ -82,6 +82,12 @@ bool coversLen(Value *Y, Value *X) {
   return YC && XC && YC->getValue().uge(XC->getValue());
 }
 
+cl::opt<bool> SyncImmediate(
+    "copier-sync-immediate",
+    cl::desc("Keep copies whose whole range is synced right after them (no "
+             "work in between) as plain memcpy"),
+    cl::init(true));
+
 using CloneMap = std::map<std::pair<Function *, uint64_t>, Function *>;
 
 /// What the runs of one module share.
@@ -186,8 +192,10 @@ struct FunctionRun {
     }
     if (anyConverted()) {
       plan(/*AllowClone=*/true);
-      transform();
+      keepUsedAtOnce();
     }
+    if (anyConverted())
+      transform();
     report();
     PS.Done.insert(&F);
   }
@@ -222,6 +230,44 @@ struct FunctionRun {
       }
   }
 
+  /// Copies whose whole range would be synced right after them, on every
+  /// path (usedAtOnce), gain nothing from the engine and would pay two
+  /// calls: they stay synchronous (`used-immediately`). Decided on the IR
+  /// before the rewrite, from the plans.
+  void keepUsedAtOnce() {
+    if (!SyncImmediate)
+      return;
+    std::vector<std::vector<const Plan *>> BySite(Sites.size());
+    for (const Plan &P : Plans)
+      BySite[P.Site].push_back(&P);
+    auto &LI = PS.FAM.getResult<LoopAnalysis>(F);
+    std::set<unsigned> Keep;
+    for (unsigned Idx = 0; Idx < Sites.size(); ++Idx) {
+      CopySite &S = Sites[Idx];
+      if (!S.Convert || S.Virtual || S.FromCall)
+        continue;
+      // Only whole-range csyncs before instructions or on edges: a copy
+      // with a segment, hand-off, return hand-off or narrow csync has work
+      // in between by construction.
+      if (any_of(BySite[Idx], [](const Plan *P) {
+            return !(P->K == Plan::BeforeInst || P->K == Plan::OnEdge) ||
+                   P->NarrowDst || P->NarrowSrc;
+          }))
+        continue;
+      if (usedAtOnce(S, BySite[Idx], LI))
+        Keep.insert(Idx);
+    }
+    if (Keep.empty())
+      return;
+    for (unsigned Idx : Keep) {
+      Sites[Idx].Convert = false;
+      Sites[Idx].WhyNot = "used-immediately";
+    }
+    Plans.erase(remove_if(Plans,
+                          [&](const Plan &P) { return Keep.count(P.Site); }),
+                Plans.end());
+  }
+
   /// Whether a csync of each converted copy directly follows it ("adjacent":
   /// nothing between them but debug records, address arithmetic (GEPs,
   /// casts) and other copies' csyncs) or the first use moved away ("moved":
@@ -251,7 +297,7 @@ struct FunctionRun {
         auto *Sync = cast<CallInst>(I);
         auto It = ByCall.find(Sync);
         bool Ours = It != ByCall.end() && !It->second->Removed &&
-                    It->second->Site == Idx;
+                    !It->second->Narrow && It->second->Site == Idx;
         bool Program = It == ByCall.end() &&
                        (Sync->arg_size() == 0 ||
                         Sync->getArgOperand(0)->stripPointerCasts() ==
@@ -369,9 +415,14 @@ struct FunctionRun {
       Ins.push_back(std::move(X));
     };
     std::set<std::pair<unsigned, Instruction *>> DoneBefore;
+    std::vector<const Plan *> Narrows; // emitted last: they split blocks
     for (const Plan &P : Plans)
-      if (P.K == Plan::BeforeInst && DoneBefore.insert({P.Site, P.At}).second)
-        Emit(P.At, P);
+      if (P.K == Plan::BeforeInst && DoneBefore.insert({P.Site, P.At}).second) {
+        if (P.NarrowDst || P.NarrowSrc)
+          Narrows.push_back(&P);
+        else
+          Emit(P.At, P);
+      }
     MapVector<std::pair<BasicBlock *, BasicBlock *>, std::vector<const Plan *>>
         Edges;
     for (const Plan &P : Plans)
@@ -421,6 +472,10 @@ struct FunctionRun {
     for (CopySite &S : Sites)
       if (S.Convert && !S.Virtual && !S.FromCall)
         rewriteCopy(S, RT);
+    // After every plan that names blocks (edges): these split blocks. Never
+    // in a pipelined loop (those do not contain the copy).
+    for (const Plan *P : Narrows)
+      emitNarrow(*P, RT, DT, LI);
     MapVector<std::pair<unsigned, const Loop *>, std::vector<const Plan *>>
         Guards;
     for (const Plan &P : Plans)
@@ -450,6 +505,21 @@ struct FunctionRun {
     removeRedundant();
   }
 
+  /// A narrow csync before P.At (CopierGenNarrow.cpp), with its records.
+  void emitNarrow(const Plan &P, const Runtime &RT, DominatorTree &DT,
+                  LoopInfo &LI) {
+    for (CallInst *C : emitNarrowCsync(P, Sites[P.Site], RT, DT, LI)) {
+      Inserted X;
+      X.Call = C;
+      X.Site = P.Site;
+      X.R = P.R;
+      X.ForcedBy = P.ForcedBy;
+      X.ForcedDL = P.ForcedDL;
+      X.Narrow = true;
+      Ins.push_back(std::move(X));
+    }
+  }
+
   /// A whole-range csync X is redundant when a csync Y of a covering range
   /// dominates it and no copy can start between them (no path from any copy
   /// to X that avoids Y's block).
@@ -465,10 +535,10 @@ struct FunctionRun {
         Copies.push_back(S.Copy);
     unsigned Budget = 200000;
     for (Inserted &X : Ins) {
-      if (X.Segment)
+      if (X.Segment || X.Narrow)
         continue;
       for (Inserted &Y : Ins) {
-        if (&Y == &X || Y.Segment || Y.Removed)
+        if (&Y == &X || Y.Segment || Y.Narrow || Y.Removed)
           continue;
         if (Y.Call->getArgOperand(0) != X.Call->getArgOperand(0) ||
             !coversLen(Y.Call->getArgOperand(1), X.Call->getArgOperand(1)) ||

@@ -8,6 +8,8 @@
 //   CopierGenLoops.cpp      per-segment csyncs inside consuming loops
 //   CopierGenStrip.cpp      ...checked once per loop entry or per segment
 //                           (CopierGenLoopsImpl.h holds what both share)
+//   CopierGenNarrow.cpp     narrow csyncs at may-alias accesses; copies
+//                           used at once stay memcpy
 //   CopierGenReturns.cpp    copies left in flight at a return, synced by
 //                           every caller instead
 //   CopierGenRecords.cpp    source locations, remarks and embedded records
@@ -73,6 +75,8 @@ enum class Reason {
   MayNotReturn,
   LeavesScope,
   CopyReexecuted,
+  /// A load/store that only may alias a range: csync of its own bytes.
+  MayAliasAccess,
 };
 const char *reasonName(Reason R);
 
@@ -131,6 +135,10 @@ struct Plan {
   const llvm::Loop *L = nullptr; // LoopGuard: the pipelined loop
   uint64_t AccessSize = 0;       // LoopGuard
   uint64_t DisjointMask = 0;     // CloneCall: pointer args disjoint from the range
+  /// BeforeInst, narrow: the copy stays in flight past the access At, which
+  /// may touch the destination (csync of its AccessSize bytes) / may write
+  /// the source (csync of the destination bytes those source bytes feed).
+  bool NarrowDst = false, NarrowSrc = false;
 };
 
 /// A csync that now exists in the IR, with what the records say about it.
@@ -144,6 +152,7 @@ struct Inserted {
   bool Segment = false;
   bool Removed = false;
   llvm::DebugLoc RemovedByDL;
+  bool Narrow = false; // only the bytes of one may-alias access
 };
 
 /// A loop that got per-segment csyncs for a copy.
@@ -211,6 +220,16 @@ struct PlacementContext {
   bool AllowClone = false; // hand ranges to clones of module functions
 };
 extern llvm::cl::opt<bool> CloneCallees;
+/// csync only the accessed bytes at loads/stores that merely may alias.
+extern llvm::cl::opt<bool> NarrowCsyncs;
+/// At most this many narrow csyncs per copy (then the whole range).
+constexpr unsigned NarrowPerCopy = 4;
+/// Largest access (bytes) that gets a narrow csync.
+constexpr uint64_t NarrowMaxBytes = 64;
+/// Constant-size copies below this get no narrow csyncs: the engine copies
+/// them at once anyway (its default small-size fallback), so a window
+/// cannot pay for the tests (the default of -copier-min-size).
+constexpr uint64_t NarrowMinCopy = 4096;
 /// Whether a call of a module function can go to a clone that receives the
 /// in-flight range instead of a csync before the call.
 bool cloneable(const llvm::CallBase &CB, const llvm::Function &Caller);
@@ -233,6 +252,20 @@ std::vector<std::pair<llvm::CallInst *, const Plan *>>
 emitSegmentGuards(llvm::ArrayRef<const Plan *> Guards, const CopySite &S,
                   const Runtime &RT, llvm::DominatorTree &DT,
                   llvm::LoopInfo &LI);
+
+// ---- Narrow csyncs, copies used at once (CopierGenNarrow.cpp) ------------
+/// Emits the narrow csync of plan P (NarrowDst/NarrowSrc) before P.At: an
+/// inline overlap test and, when it hits, the csyncs; returns them. Splits
+/// P.At's block (DT, LI kept up to date).
+std::vector<llvm::CallInst *> emitNarrowCsync(const Plan &P, const CopySite &S,
+                                              const Runtime &RT,
+                                              llvm::DominatorTree &DT,
+                                              llvm::LoopInfo &LI);
+/// Whether every path from S's copy reaches one of Ps (S's whole-range
+/// csyncs before instructions or on edges) or a program csync of it after
+/// only a few instructions that neither touch memory nor call anything.
+bool usedAtOnce(const CopySite &S, llvm::ArrayRef<const Plan *> Ps,
+                const llvm::LoopInfo &LI);
 
 // ---- Return hand-off (CopierGenReturns.cpp) -------------------------------
 extern llvm::cl::opt<bool> ReturnHandoff;

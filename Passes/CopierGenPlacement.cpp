@@ -43,7 +43,10 @@ std::string describe(const Instruction &I) {
 
 namespace {
 
-enum class Effect { None, Force, Covered, Handoff };
+// Narrow: a simple load/store that only may alias a range (classify sets
+// Last); the walk syncs just its bytes and goes on, or forces where that is
+// not allowed.
+enum class Effect { None, Force, Covered, Handoff, Narrow };
 
 bool isAtLeastRelease(AtomicOrdering O) {
   return O == AtomicOrdering::Release || O == AtomicOrdering::AcquireRelease ||
@@ -98,6 +101,14 @@ struct Walker {
   };
   DenseMap<const Loop *, LoopInfoRec> Loops;
   bool EscapeSensitive = true; // non-returning calls force a csync
+  /// The access classify() last called Narrow: which ranges it may touch.
+  struct NarrowAccess {
+    const Value *Ptr = nullptr;
+    uint64_t Size = 0;
+    bool Dst = false, Src = false;
+  } Last;
+  unsigned NarrowLeft = NarrowPerCopy;
+  SmallVector<NarrowAccess, 4> BlockNarrow; // synced so far in this block
 
   Walker(PlacementContext &Ctx, const CopySite &S, unsigned Idx,
          std::vector<Plan> &Plans)
@@ -237,7 +248,95 @@ struct Walker {
       R = Reason::ReadDst;
     else
       R = Reason::WriteSrc;
+    if (!I.isAtomic() && narrowable(I, isModOrRefSet(MRD), isModSet(MRS)))
+      return Effect::Narrow;
     return Effect::Force;
+  }
+
+  /// A simple load or store of at most NarrowMaxBytes that alias analysis
+  /// cannot place inside or outside the ranges it may touch (MayAlias, not
+  /// based on the same object: a pointer field next to the copy, not the
+  /// copy's own buffer), so syncing just its bytes is enough. Sets Last.
+  bool narrowable(Instruction &I, bool TouchesDst, bool WritesSrc) {
+    if (!NarrowCsyncs || S.Virtual)
+      return false;
+    auto *C = dyn_cast<ConstantInt>(S.Len);
+    if (C && C->getZExtValue() < NarrowMinCopy)
+      return false; // done at once by the engine: nothing to overlap
+    if (!(isa<LoadInst>(I) || isa<StoreInst>(I)))
+      return false;
+    auto *Ld = dyn_cast<LoadInst>(&I);
+    auto *St = dyn_cast<StoreInst>(&I);
+    if ((Ld && !Ld->isSimple()) || (St && !St->isSimple()))
+      return false;
+    const Value *Ptr = getLoadStorePointerOperand(&I);
+    if (Ptr->getType()->getPointerAddressSpace() != 0)
+      return false;
+    MemoryLocation Loc = MemoryLocation::get(&I);
+    if (!Loc.Size.hasValue() || Loc.Size.isScalable() ||
+        Loc.Size.getValue() == 0 || Loc.Size.getValue() > NarrowMaxBytes)
+      return false;
+    auto OnlyMay = [&](const MemoryLocation &Range, const Value *Base) {
+      return Ctx.AA.alias(Loc, Range) == AliasResult::MayAlias &&
+             !basedOn(Ptr, Base);
+    };
+    if (TouchesDst && !OnlyMay(S.DstLoc, S.Dst))
+      return false;
+    if (WritesSrc && !OnlyMay(S.SrcLoc, S.Src))
+      return false;
+    Last = {Ptr->stripPointerCasts(), Loc.Size.getValue(), TouchesDst,
+            WritesSrc};
+    return true;
+  }
+
+  /// Whether a narrow csync of Last may go before I: the budget is not
+  /// spent and I is in no loop that lacks the copy (there one csync per
+  /// iteration would be paid: the whole range before the loop instead).
+  bool narrowHere(const Instruction &I) const {
+    if (NarrowLeft == 0)
+      return false;
+    const Loop *AL = Ctx.LI.getLoopFor(I.getParent());
+    if (!AL)
+      return true;
+    if (S.Virtual || !S.Copy)
+      return false;
+    return AL->contains(cast<Instruction>(S.Copy)->getParent());
+  }
+
+  /// A load of a field that a later store in the block writes back (`p->x
+  /// += n`): test the source side at the load too, so the store needs no
+  /// test of its own (earlier is still sound). One plan per field.
+  void mergeLaterStore(Instruction &I) {
+    auto *Ld = dyn_cast<LoadInst>(&I);
+    if (!Ld || Last.Src || S.Src == nullptr)
+      return;
+    for (Instruction *J = I.getNextNode(); J && !J->isTerminator();
+         J = J->getNextNode()) {
+      auto *St = dyn_cast<StoreInst>(J);
+      if (!St || !St->isSimple() ||
+          St->getPointerOperand()->stripPointerCasts() != Last.Ptr)
+        continue;
+      MemoryLocation Loc = MemoryLocation::get(St);
+      if (!Loc.Size.hasValue() || Loc.Size.isScalable() ||
+          Loc.Size.getValue() > Last.Size)
+        return;
+      if (isModSet(Ctx.AA.getModRefInfo(St, S.SrcLoc)) &&
+          Ctx.AA.alias(Loc, S.SrcLoc) == AliasResult::MayAlias &&
+          !basedOn(St->getPointerOperand(), S.Src))
+        Last.Src = true;
+      return;
+    }
+  }
+
+  /// Drops from Last what an earlier narrow csync in this block already
+  /// did (same pointer, at least as many bytes); true when nothing is left.
+  bool narrowDone() {
+    for (const NarrowAccess &A : BlockNarrow)
+      if (A.Ptr == Last.Ptr && A.Size >= Last.Size) {
+        Last.Dst &= !A.Dst;
+        Last.Src &= !A.Src;
+      }
+    return !Last.Dst && !Last.Src;
   }
 
   /// Pointer arguments of a hand-off call whose whole object (any offset)
@@ -301,8 +400,17 @@ struct Walker {
     Plans.push_back(std::move(P));
   }
 
+  void addNarrow(Instruction &I) {
+    addBefore(I, Reason::MayAliasAccess);
+    Plan &P = Plans.back();
+    P.NarrowDst = Last.Dst;
+    P.NarrowSrc = Last.Src;
+    P.AccessSize = Last.Size;
+  }
+
   /// Scans BB from It; returns false when the path ended inside BB.
   bool scan(BasicBlock *BB, BasicBlock::iterator It) {
+    BlockNarrow.clear();
     for (; It != BB->end(); ++It) {
       Instruction &I = *It;
       Reason R;
@@ -332,6 +440,19 @@ struct Walker {
         Plans.back().K = Plan::CloneCall;
         Plans.back().DisjointMask = disjointArgs(cast<CallBase>(I));
         return false;
+      }
+      if (E == Effect::Narrow) {
+        if (narrowDone())
+          continue;
+        if (narrowHere(I)) {
+          // Only these bytes: the copy stays in flight past the access.
+          mergeLaterStore(I);
+          addNarrow(I);
+          --NarrowLeft;
+          BlockNarrow.push_back(Last);
+          continue;
+        }
+        E = Effect::Force;
       }
       if (E == Effect::Force) {
         addBefore(I, R);
@@ -373,6 +494,8 @@ struct Walker {
         if (I.isTerminator() && !isa<CallBase>(I))
           continue; // loop blocks always have successors
         Effect E = classify(I, R);
+        if (E == Effect::Narrow)
+          E = Effect::Force; // never per iteration in a loop without the copy
         if (E == Effect::Force || E == Effect::Handoff) {
           if (!Rec.First) {
             Rec.First = &I;
@@ -457,6 +580,12 @@ cl::opt<bool> CloneCallees(
     "copier-clone",
     cl::desc("Pass in-flight ranges to clones of module functions instead of "
              "syncing before the call"),
+    cl::init(true));
+
+cl::opt<bool> NarrowCsyncs(
+    "copier-narrow",
+    cl::desc("At a load/store that only may alias a copy's ranges, csync "
+             "just its bytes and keep the copy in flight"),
     cl::init(true));
 
 bool cloneable(const CallBase &CB, const Function &Caller) {

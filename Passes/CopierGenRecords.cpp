@@ -46,6 +46,7 @@ const char *reasonName(Reason R) {
   case Reason::MayNotReturn: return "may-not-return";
   case Reason::LeavesScope: return "leaves-scope";
   case Reason::CopyReexecuted: return "copy-reexecuted";
+  case Reason::MayAliasAccess: return "may-alias-access";
   }
   return "unknown";
 }
@@ -247,10 +248,20 @@ void Reporter::csync(const Inserted &C, const CopySite &S, const Function &F,
   O["site"] = hex16(S.Id);
   O["reason"] = reasonName(C.R);
   O["forced_by"] = C.ForcedBy;
-  O["range"] = C.Segment ? "segment" : "whole";
+  O["range"] = C.Narrow ? "access" : C.Segment ? "segment" : "whole";
   if (C.Hoisted)
     O["hoisted"] = true;
   Lines.push_back(lineText(O));
+  if (C.Narrow) {
+    ORE.emit([&] {
+      return OptimizationRemark("copier", "CsyncNarrow", C.Call)
+             << "csync of the accessed bytes only, for copy at " << at(S.Loc)
+             << ": " << C.ForcedBy << " may alias "
+             << (S.DstName.empty() ? "the copy's ranges" : S.DstName)
+             << "; the copy stays in flight";
+    });
+    return;
+  }
   ORE.emit([&] {
     return OptimizationRemark("copier", C.Segment ? "CsyncSegment" : "CsyncInserted",
                               C.Call)

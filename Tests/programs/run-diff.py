@@ -9,7 +9,9 @@ same status. Modes:
   default  CopierGen with its default size threshold
   min0     copier min size 0: every copy asynchronous (the hardest case)
   san      min size 0 under CopierSanitizer: additionally no report may
-           appear (an independent check of every csync placement)
+           appear (an independent check of every csync placement); also
+           converts copies used right after them, which CopierGen otherwise
+           leaves plain memcpy, so their placements are checked too
 
 Each CopierGen build runs --repeat times (timing differs between runs, which
 shakes out races without ThreadSanitizer). A program whose two reference
@@ -37,6 +39,8 @@ BASE_CFLAGS = ["-std=gnu11", "-g0", "-w", "-I" + HERE]
 BASE_LIBS = ["-pthread", "-lm"]
 SAN_MARK = "CopierSanitizer"
 ALL_MODES = ("default", "min0", "san", "mutant")
+# The san mode checks placements: copies used at once get theirs too.
+SAN_GEN_FLAGS = ["-mllvm", "-copier-sync-immediate=0"]
 # Engine settings the runs of each CopierGen build take in turn: the
 # defaults (what users get), then every copy offloaded and never demoted by
 # the adaptive policy, then also small segments, so copies stay in flight as
@@ -117,7 +121,7 @@ class Compilers:
             if min0:
                 cflags += ["-mllvm", "-copier-min-size=0"]
             if mode == "san":
-                cflags += ["-mllvm", "-copier-san=1"]
+                cflags += ["-mllvm", "-copier-san=1"] + SAN_GEN_FLAGS
                 libs += ["-lcopier_san"]
             else:
                 libs += ["-lcopier"]
@@ -127,6 +131,7 @@ class Compilers:
             cflags.append("-fcopier-min-size=0")
         if mode == "san":
             cflags.append("-fsanitize=copier")
+            cflags += SAN_GEN_FLAGS
         return cflags, []
 
     def stamp(self):

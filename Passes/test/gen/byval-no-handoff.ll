@@ -1,7 +1,10 @@
 ; Regression (Tests/programs/regressions/byval_handoff.c): a buffer in flight
 ; passed by value is copied by the caller at the call, before any code of the
 ; callee runs, so the call cannot hand the copy off to a clone: csync first.
-; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s
 
 %struct.big = type { [1024 x i32] }
 

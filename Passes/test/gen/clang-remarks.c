@@ -22,11 +22,19 @@ void big(char (*dst)[8192], const char (*src)[8192]) {
   memcpy(*dst, *src, sizeof *src);
 }
 
+/* Nothing runs between the copy above and its csync: it stays memcpy. */
+int scale(int) __attribute__((const));
+int big_then_work(char (*dst)[8192], const char (*src)[8192], int k) {
+  memcpy(*dst, *src, sizeof *src);
+  return scale(k);
+}
+
 // CHECK: clang-remarks.c:12:3: remark: memcpy of unknown bytes made asynchronous
 // CHECK: remark: per-segment csync for copy at {{.*}}clang-remarks.c:12:3: read-of-destination
 // CHECK: remark: loop consumes the copy at {{.*}}clang-remarks.c:12:3 one 65536-byte segment at a time
-// CHECK: clang-remarks.c:22:3: remark: memcpy of 8192 bytes made asynchronous
-// CHECK: clang-remarks.c:23:1: remark: csync for copy at {{.*}}clang-remarks.c:22:3: function-exit (ret)
+// CHECK: clang-remarks.c:22:3: remark: memcpy of 8192 bytes not converted: used-immediately
+// CHECK: clang-remarks.c:28:3: remark: memcpy of 8192 bytes made asynchronous
+// CHECK: clang-remarks.c:29:3: remark: csync for copy at {{.*}}clang-remarks.c:28:3: function-exit (ret)
 // O0: clang-remarks.c:12:3: remark: memcpy of unknown bytes made asynchronous
 // O0: clang-remarks.c:19:{{[0-9]+}}: remark: memcpy of 12 bytes not converted: too-small
 // YAML: --- !Passed

@@ -2,7 +2,10 @@
 ; of the copy directly follows it (only address arithmetic, debug records
 ; and other copies' csyncs between them), else "moved": the first use moved
 ; away from the copy (work between them, another block, a clone, a caller).
-; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare void @work() memory(none) nounwind willreturn

@@ -4,7 +4,10 @@
 ; These runs switch off the SCEV proofs (-copier-loop-strip=0) to test the
 ; per-load check itself, the scheme every load falls back to;
 ; loops-strip.ll tests the checks before loops and strip-mining.
-; RUN: %opt -passes=copier-gen,verify -copier-loop-strip=0 -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -copier-loop-strip=0 -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)

@@ -1,6 +1,9 @@
 ; Placement: the csync goes before the first instruction on each path that
 ; may touch the copy's bytes, and no earlier.
-; RUN: %opt -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
@@ -288,7 +291,7 @@ declare i32 @same(ptr, ptr, i32) memory(none) nounwind willreturn
 ; A call of one that cannot (memory(none), willreturn) forces nothing.
 ; With -copier-clone=0 the csync goes before the call (see interproc.ll for
 ; the default, which hands the range to a clone).
-; RUN: %opt -passes=copier-gen,verify -copier-clone=0 -pass-remarks=copier -S %s 2>%t.rem2 | %FileCheck %s --check-prefix=NOCLONE
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -copier-clone=0 -pass-remarks=copier -S %s 2>%t.rem2 | %FileCheck %s --check-prefix=NOCLONE
 ; RUN: %FileCheck %s --check-prefix=NOCLONE-REM < %t.rem2
 ; NOCLONE-LABEL: define i32 @known(
 ; NOCLONE: call ptr @__copier_amemcpy_site(

@@ -1,6 +1,9 @@
 ; Redundant csyncs: one dominated by a csync of the same range with no copy
 ; possibly in between is removed; one with a copy in between is kept.
-; RUN: %opt -passes=copier-gen,verify -pass-remarks-analysis=copier -S %s 2>%t.rem | %FileCheck %s
+; -copier-sync-immediate=0: many copies here are used right after them,
+; which by default stay plain memcpy (sync-immediate.ll); this file tests
+; where their csyncs go.
+; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks-analysis=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
