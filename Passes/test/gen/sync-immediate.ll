@@ -110,11 +110,12 @@ exit:
 }
 
 ; A loop that reads the destination in order, right after the copy: one
-; csync per segment inside it, the consumer overlaps the copy: converted.
+; csync per segment (strip-mined: the check heads each strip), the consumer
+; overlaps the copy: converted.
 ; CHECK-LABEL: define i64 @pipelined(
 ; CHECK: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 %n,
-; CHECK: loop:
 ; CHECK: call void @csync(ptr %{{.*}}, i64 65536)
+; CHECK: loop:
 define i64 @pipelined(ptr noalias %d, ptr noalias %s, i64 %n) {
 entry:
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
