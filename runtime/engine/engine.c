@@ -325,7 +325,13 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
               atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed) ||
               c->nactive >= cp_cfg.max_active))
     off = false;
-  if (off && !force) {
+  if (off && !force && c->inline_site == (site ? site : 1) && n < c->inline_grant) {
+    /* The grant the site gave this client (see FAST_PATH), used here when
+     * the fast path is not taken (copies pending, the sanitizer's hooks):
+     * the site booked those bytes, so asking it again would probe. */
+    c->inline_grant -= n;
+    off = false;
+  } else if (off && !force) {
     size_t grant;
     off = cp_site_should_offload(site, n, &slot, &grant) != 0;
     if (grant) c->inline_site = site ? site : 1, c->inline_grant = grant;
