@@ -405,14 +405,7 @@ struct FunctionRun {
       Value *Len = B.CreateZExtOrTrunc(S.Len, B.getInt64Ty());
       CallInst *C = B.CreateCall(RT.Csync, {S.Dst, Len});
       C->setDebugLoc(P.ForcedDL ? P.ForcedDL : S.DL);
-      Inserted X;
-      X.Call = C;
-      X.Site = P.Site;
-      X.R = P.R;
-      X.ForcedBy = P.ForcedBy;
-      X.ForcedDL = P.ForcedDL;
-      X.Hoisted = P.Hoisted;
-      Ins.push_back(std::move(X));
+      recordCsync(C, P).Hoisted = P.Hoisted;
     };
     std::set<std::pair<unsigned, Instruction *>> DoneBefore;
     std::vector<const Plan *> Narrows; // emitted last: they split blocks
@@ -491,33 +484,29 @@ struct FunctionRun {
         PL.HeaderDL = First.ForcedDL;
       Pipes.push_back(PL);
       for (auto [Call, G] :
-           emitSegmentGuards(Gs, Sites[Key.first], RT, DT, LI)) {
-        Inserted X;
-        X.Call = Call;
-        X.Site = Key.first;
-        X.R = G->R;
-        X.ForcedBy = G->ForcedBy;
-        X.ForcedDL = G->ForcedDL;
-        X.Segment = true;
-        Ins.push_back(std::move(X));
-      }
+           emitSegmentGuards(Gs, Sites[Key.first], RT, DT, LI))
+        recordCsync(Call, *G).Segment = true;
     }
     removeRedundant();
+  }
+
+  /// The record of csync C, emitted for plan P; the caller marks its kind.
+  Inserted &recordCsync(CallInst *C, const Plan &P) {
+    Inserted X;
+    X.Call = C;
+    X.Site = P.Site;
+    X.R = P.R;
+    X.ForcedBy = P.ForcedBy;
+    X.ForcedDL = P.ForcedDL;
+    Ins.push_back(std::move(X));
+    return Ins.back();
   }
 
   /// A narrow csync before P.At (CopierGenNarrow.cpp), with its records.
   void emitNarrow(const Plan &P, const Runtime &RT, DominatorTree &DT,
                   LoopInfo &LI) {
-    for (CallInst *C : emitNarrowCsync(P, Sites[P.Site], RT, DT, LI)) {
-      Inserted X;
-      X.Call = C;
-      X.Site = P.Site;
-      X.R = P.R;
-      X.ForcedBy = P.ForcedBy;
-      X.ForcedDL = P.ForcedDL;
-      X.Narrow = true;
-      Ins.push_back(std::move(X));
-    }
+    for (CallInst *C : emitNarrowCsync(P, Sites[P.Site], RT, DT, LI))
+      recordCsync(C, P).Narrow = true;
   }
 
   /// A whole-range csync X is redundant when a csync Y of a covering range
