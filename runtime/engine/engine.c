@@ -303,6 +303,14 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
   }
 }
 
+/* Copy inline on the client's grant from its last inline-learnt site (the
+ * bytes site.c booked for it), if this copy is from that site and fits. */
+static inline bool take_inline_grant(struct client *c, uint64_t site, size_t n) {
+  if (c->inline_site != cp_site_key(site) || n >= c->inline_grant) return false;
+  c->inline_grant -= n;
+  return true;
+}
+
 /* force: 0 adaptive, 1 always offload. */
 void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, void *ret, int force) {
   check_args(move ? "amemmove" : "amemcpy", dst, src, n, ret);
@@ -325,16 +333,15 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
               atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed) ||
               c->nactive >= cp_cfg.max_active))
     off = false;
-  if (off && !force && c->inline_site == (site ? site : 1) && n < c->inline_grant) {
-    /* The grant the site gave this client (see FAST_PATH), used here when
-     * the fast path is not taken (copies pending, the sanitizer's hooks):
-     * the site booked those bytes, so asking it again would probe. */
-    c->inline_grant -= n;
+  if (off && !force && take_inline_grant(c, site, n)) {
+    /* The grant the site gave this client, used here when the fast path is
+     * not taken (copies pending, the sanitizer's hooks): the site booked
+     * those bytes, so asking it again would probe. */
     off = false;
   } else if (off && !force) {
     size_t grant;
     off = cp_site_should_offload(site, n, &slot, &grant) != 0;
-    if (grant) c->inline_site = site ? site : 1, c->inline_grant = grant;
+    if (grant) c->inline_site = cp_site_key(site), c->inline_grant = grant;
   }
   /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
    * but only until wake_above bytes went inline that way; then wake it.
@@ -401,10 +408,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
         STAT_ADD(&c_->st, inline_copies, 1);                                                          \
         return fn(dst, src, n);                                                                       \
       }                                                                                               \
-      if (c_->inline_site == ((site) ? (site) : 1) && n < c_->inline_grant) {                         \
-        c_->inline_grant -= n;                                                                        \
-        goto fast_;                                                                                   \
-      }                                                                                               \
+      if (take_inline_grant(c_, site, n)) goto fast_;                                                 \
     }                                                                                                 \
   } while (0)
 

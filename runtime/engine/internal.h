@@ -301,7 +301,10 @@ CP_HIDDEN void cp_backend_copy(void *dst, const void *src, size_t n);
 CP_HIDDEN void cp_copy_nt(void *dst, const void *src, size_t n);
 
 /* site.c */
-/* 0: copy inline, 1: offload, 2: offload as a probe of a losing site.
+/* A call site's key in the adaptive table: its id, with 0 (0 marks a free
+ * slot) mapped to 1. */
+static inline uint64_t cp_site_key(uint64_t site) { return site ? site : 1; }
+/* 1: offload (also as a probe of a losing site), 0: copy inline.
  * *grant: bytes the caller may copy inline at this site without asking
  * again (0 when the answer is "offload"). */
 CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);

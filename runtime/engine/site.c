@@ -13,7 +13,8 @@
  * A site offloads while its score is >= 0; below that it copies inline and
  * offloads one copy per 16 MiB copied inline as a probe (per 64 MiB once
  * the score is at its floor), so a site whose behaviour changes is
- * re-learnt within a few milliseconds of copying. Copies of 32 MiB (the LLC size) and more always offload: they
+ * re-learnt within a few milliseconds of copying. Copies of 32 MiB (the
+ * LLC size) and more always offload: they
  * are DRAM-bound, and a waiting csync helps, so even an immediate consumer
  * gets two cores copying (measured 1.1x memcpy at 64 MiB).
  * The table is a fixed open-addressed array; when it is full, unknown sites
@@ -45,7 +46,7 @@ static inline uint64_t mix(uint64_t x) {
 int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant) {
   *grant = 0;
   if (!cp_cfg.adaptive || n >= ALWAYS_OFFLOAD) return 1;
-  uint64_t key = site ? site : 1;
+  uint64_t key = cp_site_key(site);
   uint64_t h = mix(key);
   for (int i = 0; i < SITE_PROBE; i++) {
     int idx = (int)((h + (uint64_t)i) & (SITE_SLOTS - 1));
@@ -73,7 +74,7 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed) + n;
     if (b >= budget) {
       atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
-      return 2; /* a probe */
+      return 1; /* a probe */
     }
     /* The caller may copy the rest of this budget inline at this site
      * without asking again (its client's one-entry cache, engine.c): the
@@ -93,4 +94,3 @@ void cp_site_outcome(int16_t slot, bool good) {
   if (v < SCORE_MIN) v = SCORE_MIN;
   atomic_store_explicit(&s->score, v, memory_order_relaxed);
 }
-
