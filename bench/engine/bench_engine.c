@@ -211,8 +211,11 @@ static void bench_throughput(const char *kind) {
 static unsigned consume_rounds = 1, consume_step = 1;
 /* Hash every consume_step-th word, consume_rounds multiply rounds each:
  * the two knobs let the consumer be calibrated to cost about what the copy
- * costs, from L2-resident sizes (memcpy ~45 GB/s) to DRAM ones (~12). */
-static uint64_t consume(const char *p, size_t n) {
+ * costs, from L2-resident sizes (memcpy ~45 GB/s) to DRAM ones (~12).
+ * noinline: both sides of a comparison must run the same machine code (the
+ * copy of it inlined into the segment loop ran ~10% slower than the one in
+ * the whole-buffer baseline, which read as a loss with every copy inline). */
+static __attribute__((noinline)) uint64_t consume(const char *p, size_t n) {
   uint64_t h = 1469598103934665603ull;
   const uint64_t *q = (const uint64_t *)p;
   for (size_t i = 0; i < n / 8; i += consume_step) {
@@ -247,9 +250,12 @@ static void bench_pipeline(const char *kind) {
       }
       if (median(u3, 3) >= 0.8 * median(c3, 3)) break;
     }
-    double vb[REPS], va[REPS], vc[REPS], vu[REPS];
+    enum { PREPS = 11 }; /* the pipeline rows are the noisiest: more rounds */
+    double vb[PREPS], va[PREPS], vc[PREPS], vu[PREPS];
     probe();
-    for (int r = 0; r < REPS; r++) {
+    struct copier_stats st0, st1;
+    copier_get_stats(&st0);
+    for (int r = 0; r < PREPS; r++) {
       double t0 = now();
       memcpy(d, s, n);
       double t1 = now();
@@ -265,7 +271,14 @@ static void bench_pipeline(const char *kind) {
       va[r] = now() - t0;
       sink = (char)h;
     }
-    double b = median(vb, REPS), a = median(va, REPS), c = median(vc, REPS), u = median(vu, REPS);
+    copier_get_stats(&st1);
+    double b = median(vb, PREPS), a = median(va, PREPS), c = median(vc, PREPS), u = median(vu, PREPS);
+    /* who copied: the service's share of the segments, and copies the
+     * adaptive site ran inline (tells a lost round from a slow one) */
+    uint64_t svc = st1.segments_service - st0.segments_service, hlp = st1.segments_helped - st0.segments_helped;
+    printf("           [service copied %.0f%% of segments, %llu of %d copies inline, csync wait %.1f us/round]\n",
+           svc + hlp ? 100.0 * svc / (svc + hlp) : 0.0, (unsigned long long)(st1.inline_copies - st0.inline_copies), PREPS,
+           (st1.csync_wait_ns - st0.csync_wait_ns) / 1e3 / PREPS);
     double ideal = (c + u) / (c > u ? c : u), speedup = b / a;
     double frac = (speedup - 1) / (ideal - 1);
     char nm[64];

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include "internal.h"
 
 #define HOOKS __copier_sanitizer_hooks
@@ -51,9 +52,15 @@ static void record_outcome(struct node *nd) {
    * woken copier that preempted its submitter did the copy "in time"
    * only because the submitter was not running). */
   uint64_t local_ns = nd->cn / (nd->cn <= (32u << 20) ? 32 : 12);
+  bool colocated = atomic_load_explicit(&nd->svc_colocated, memory_order_relaxed) != 0;
   bool good = nd->d->nseg <= 1 ? !nd->waited && nd->wait_ns == 0
                                 : nd->wait_ns * 2 < local_ns && nd->helped * 4 < nd->d->nseg * 3;
-  cp_site_outcome(nd->site_slot, good);
+  /* A copy the service ran on the submitter's own CPU bought no overlap,
+   * however short its csyncs were: the submitter was preempted for it. */
+  if (colocated) good = false;
+  uint64_t loss = nd->wait_ns > local_ns / 2 ? nd->wait_ns - local_ns / 2 : 0;
+  if (colocated && loss < local_ns) loss = local_ns;
+  cp_site_outcome(nd->site_slot, good, loss, local_ns);
   nd->site_slot = -1;
 }
 
@@ -387,6 +394,9 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   nd->d->ret = ret;
   nd->d->site = site;
   nd->site_slot = slot;
+  /* Only a verdict uses it; sched_getcpu reads glibc's rseq area (~ns). */
+  nd->submit_cpu = slot >= 0 ? (int16_t)sched_getcpu() : -1;
+  atomic_store_explicit(&nd->svc_colocated, 0, memory_order_relaxed);
   if (plan.n) cp_absorb_attach(c, &plan, nd);
   cp_enqueue(c, nd, false);
   return dst;

@@ -127,6 +127,7 @@ struct node {
   void (*handler)(void *);
   void *arg;
   int16_t site_slot;          /* adaptive table slot, -1 if none */
+  int16_t submit_cpu;         /* CPU the copy was submitted from (site verdicts) */
   uint8_t waited;             /* a csync found it not done */
   uint8_t reported;
   uint64_t helped;            /* segments the client copied itself */
@@ -134,6 +135,10 @@ struct node {
   struct copier_descr *big;   /* malloc'd descriptor for large copies */
   _Alignas(8) unsigned char amap_inl[ABSORB_MAP_BYTES(ABSORB_INLINE_RUNS)]; /* d->amap, when small */
   _Alignas(64) _Atomic int state; /* written by service threads */
+  /* A service thread ran it on the CPU it was submitted from: the scheduler
+   * had put the two on one core (the other one busy), so nothing overlapped.
+   * Written before its first segment is marked done (release). */
+  _Atomic uint8_t svc_colocated;
   /* internal descriptor for copies of <= INLINE_SEGS segments */
   _Alignas(64) unsigned char inl[DESCR_BYTES(INLINE_SEGS, SEG_PAD)];
 };
@@ -308,7 +313,10 @@ static inline uint64_t cp_site_key(uint64_t site) { return site ? site : 1; }
  * *grant: bytes the caller may copy inline at this site without asking
  * again (0 when the answer is "offload"). */
 CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);
-CP_HIDDEN void cp_site_outcome(int16_t slot, bool good);
+/* Verdict on an offloaded copy of the site: good or not, and for a bad one
+ * how many nanoseconds it lost against a local copy (local_ns), which sets
+ * how hard the site swings to "inline" and how long until it probes again. */
+CP_HIDDEN void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns);
 
 /* config.c */
 CP_HIDDEN void cp_config_init(void);

@@ -14,6 +14,10 @@
  * sleeps on a futex. It announces itself in `sleepers` before re-checking
  * the ring; a producer checks `sleepers` after its seq_cst ticket (a seq_cst
  * fence on the sleeper's side), so a wake is paid only when a thread is known asleep.
+ * The spin yields the CPU now and then, stretches when sleeps keep being
+ * cut short, and is skipped after a task that ran on its submitter's CPU
+ * (the scheduler shares one core between them: spinning would only steal
+ * the submitter's time).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include "internal.h"
 
 #define RING_MARGIN 64
+#define SPIN_STRETCH 5
 
 static long futex(_Atomic uint32_t *w, int op, uint32_t val) {
   return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
@@ -114,18 +119,25 @@ void cp_wake_service(void) {
   futex(&cp_eng.wake_seq, FUTEX_WAKE_PRIVATE, 1);
 }
 
-/* Run one popped node unless its client retired it first. */
-static void process(struct node *nd, struct cstats *st) {
+/* Run one popped node unless its client retired it first. Returns true if
+ * it ran on the CPU its submitter was on. */
+static bool process(struct node *nd, struct cstats *st) {
+  bool colocated = false;
   int expect = NODE_QUEUED;
   if (atomic_compare_exchange_strong_explicit(&nd->state, &expect, NODE_RUNNING, memory_order_acquire,
                                               memory_order_relaxed)) {
     struct copier_descr *d = nd->d;
+    if (nd->submit_cpu >= 0 && sched_getcpu() == nd->submit_cpu) {
+      colocated = true;
+      atomic_store_explicit(&nd->svc_colocated, 1, memory_order_relaxed);
+    }
     cp_run_task(d, st, true);
     if (atomic_load_explicit(&d->fault_addr, memory_order_relaxed))
       atomic_store_explicit(&nd->owner->fault_pending, 1, memory_order_release);
   }
   /* Last touch of the node: after this the client may recycle it. */
   atomic_store_explicit(&nd->state, NODE_CONSUMED, memory_order_release);
+  return colocated;
 }
 
 /* Announce the sleep, clear wake_pending, re-check, then sleep. Clearing
@@ -146,6 +158,13 @@ static void *service_main(void *arg) {
   (void)arg;
   uint64_t idle_since = 0;
   unsigned idle_iter = 0;
+  bool shared_cpu = false; /* the last task ran on its submitter's CPU */
+  /* Spin length adapts between spin_us and SPIN_STRETCH x spin_us: a
+   * sleep that work ended soon after means the program copies in bursts
+   * just further apart than the spin, and every burst then costs its
+   * submitter a futex wake (4-18 us in the call here) and the copy a
+   * 15-25 us late start. A long sleep shrinks the spin back. */
+  uint64_t spin_ns = cp_cfg.spin_us * 1000;
   for (;;) {
     if (atomic_load_explicit(&cp_eng.fork_pending, memory_order_acquire) ||
         atomic_load_explicit(&cp_eng.stopping, memory_order_acquire)) {
@@ -158,7 +177,7 @@ static void *service_main(void *arg) {
     if (ring_ready()) {
       atomic_fetch_add_explicit(&cp_eng.svc_active, 1, memory_order_seq_cst);
       if (!atomic_load_explicit(&cp_eng.fork_pending, memory_order_seq_cst)) nd = ring_pop();
-      if (nd) process(nd, &cp_eng.svc_st);
+      if (nd) shared_cpu = process(nd, &cp_eng.svc_st);
       atomic_fetch_sub_explicit(&cp_eng.svc_active, 1, memory_order_release);
     }
     if (nd) {
@@ -169,12 +188,31 @@ static void *service_main(void *arg) {
       cp_pause();
       continue;
     }
-    if (cp_cfg.poll == POLL_SPIN_SLEEP) {
+    /* Spinning on the CPU of the thread that submitted the last task (the
+     * scheduler put the two together: the other CPU is busy) only steals
+     * that thread's time: sleep at once. Otherwise spin, and every 64th
+     * turn let whatever else is runnable on this CPU have it. */
+    if (cp_cfg.poll == POLL_SPIN_SLEEP && !shared_cpu) {
       if (idle_iter++ == 0) idle_since = cp_now_ns();
-      if ((idle_iter & 63) != 0 || cp_now_ns() - idle_since < cp_cfg.spin_us * 1000) {
+      if ((idle_iter & 63) != 0) {
         cp_pause();
         continue;
       }
+      if (cp_now_ns() - idle_since < spin_ns) {
+        sched_yield();
+        continue;
+      }
+    }
+    shared_cpu = false;
+    if (cp_cfg.poll == POLL_SPIN_SLEEP && idle_iter) {
+      sleep_until_work();
+      uint64_t idle = cp_now_ns() - idle_since, base = cp_cfg.spin_us * 1000;
+      if (idle < 4 * spin_ns)
+        spin_ns = spin_ns * 2 > SPIN_STRETCH * base ? SPIN_STRETCH * base : spin_ns * 2;
+      else
+        spin_ns = spin_ns / 2 < base ? base : spin_ns / 2;
+      idle_iter = 0;
+      continue;
     }
     sleep_until_work();
     idle_iter = 0;

@@ -9,11 +9,18 @@
  *              local copy would have taken on it (single segment: its
  *              csync did not wait at all);
  *   bad  (-2): otherwise: it was consumed at once (the submitter took it
- *              over), or waited for behind a slow or descheduled copier.
+ *              over), waited for behind a slow or descheduled copier, or
+ *              the copier ran on the submitter's own CPU.
+ * A new site starts at +2: its first copy often meets a sleeping copier
+ * (12-24 us to wake), and one unlucky round should not settle the site.
  * A site offloads while its score is >= 0; below that it copies inline and
  * offloads one copy per 16 MiB copied inline as a probe (per 64 MiB once
  * the score is at its floor), so a site whose behaviour changes is
- * re-learnt within a few milliseconds of copying. Copies of 32 MiB (the
+ * re-learnt within a few milliseconds of copying. A bad copy that lost
+ * more than a whole local copy's time (a copier preempted while holding a
+ * segment costs its waiter a scheduler slice, milliseconds) sends the site
+ * inline at once and spaces its probes so that one such loss stays under
+ * ~3% of the time spent copying inline in between (up to 1 GiB). Copies of 32 MiB (the
  * LLC size) and more always offload: they
  * are DRAM-bound, and a waiting csync helps, so even an immediate consumer
  * gets two cores copying (measured 1.1x memcpy at 64 MiB).
@@ -27,12 +34,16 @@
 #define SCORE_MAX 8
 #define SCORE_MIN (-16)
 #define ALWAYS_OFFLOAD (32u << 20)
+#define SCORE_START 2
 #define PROBE_BYTES (16u << 20)
+#define PROBE_BYTES_MAX (1ull << 30)
+#define LOCAL_BYTES_PER_NS 32 /* a local copy, up to the LLC size */
 
 struct site {
   _Atomic uint64_t key;
   _Atomic int32_t score;
   _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
+  _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
 };
 static struct site sites[SITE_SLOTS];
 
@@ -55,8 +66,11 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     if (k == 0) {
       uint64_t zero = 0;
       if (!atomic_compare_exchange_strong_explicit(&s->key, &zero, key, memory_order_relaxed,
-                                                   memory_order_relaxed) && zero != key)
-        continue;
+                                                   memory_order_relaxed)) {
+        if (zero != key) continue;
+      } else {
+        atomic_store_explicit(&s->score, SCORE_START, memory_order_relaxed);
+      }
       k = key;
     }
     if (k != key) continue;
@@ -71,25 +85,35 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
      * every size; counting calls did not (a 1-in-512 probe of 16 KiB copies
      * cost 5-10% of their time here). */
     uint64_t budget = score <= SCORE_MIN ? 4 * PROBE_BYTES : PROBE_BYTES;
+    uint64_t learnt = atomic_load_explicit(&s->probe_bytes, memory_order_relaxed);
+    if (learnt > budget) budget = learnt;
     uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed) + n;
     if (b >= budget) {
       atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
       return 1; /* a probe */
     }
-    /* The caller may copy the rest of this budget inline at this site
-     * without asking again (its client's one-entry cache, engine.c): the
-     * bytes are booked now, so the next lookup after that probes. */
-    atomic_store_explicit(&s->inline_bytes, budget, memory_order_relaxed);
-    *grant = (size_t)(budget - b);
-    if (*grant > ALWAYS_OFFLOAD) *grant = ALWAYS_OFFLOAD;
+    /* The caller may copy the next bytes of this budget inline at this site
+     * without asking again (its client's one-entry cache, engine.c): they
+     * are booked now, so the lookup after the budget is spent probes. */
+    uint64_t g = budget - b;
+    if (g > ALWAYS_OFFLOAD) g = ALWAYS_OFFLOAD;
+    atomic_store_explicit(&s->inline_bytes, b + g, memory_order_relaxed);
+    *grant = (size_t)g;
     return 0;
   }
   return 1;
 }
 
-void cp_site_outcome(int16_t slot, bool good) {
+void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns) {
   struct site *s = &sites[slot];
   int32_t v = atomic_load_explicit(&s->score, memory_order_relaxed) + (good ? 1 : -2);
+  uint64_t probe = 0;
+  if (!good && loss_ns > local_ns) {
+    if (v > -1) v = -1;
+    probe = loss_ns * LOCAL_BYTES_PER_NS * 32;
+    if (probe > PROBE_BYTES_MAX) probe = PROBE_BYTES_MAX;
+  }
+  atomic_store_explicit(&s->probe_bytes, probe, memory_order_relaxed);
   if (v > SCORE_MAX) v = SCORE_MAX;
   if (v < SCORE_MIN) v = SCORE_MIN;
   atomic_store_explicit(&s->score, v, memory_order_relaxed);

@@ -117,7 +117,8 @@ copier_descr *shm_descr_bind(void *mem, size_t size);
  * copy; a bad option there prints a message naming it and exits with 1):
  *   threads=N        service threads (default 1; 0 = every copy inline)
  *   poll=spin|spin_sleep|sleep   idle service threads (default spin_sleep)
- *   spin_us=N        spin before sleeping, microseconds (default 200)
+ *   spin_us=N        spin before sleeping, microseconds (default 200; a
+ *                    copier woken soon after it slept spins up to 5x longer)
  *   segment=BYTES    segment size (default 64k; >= 4k)
  *   sync_below=BYTES copies below this are done synchronously (default 8k)
  *   wake_above=BYTES smaller copies run inline while the copier sleeps (256k)

@@ -21,4 +21,7 @@ int t_absorb_chain(void), t_absorb_partial(void), t_absorb_lazy_never(void), t_a
     t_absorb_write_between(void), t_absorb_source_rule(void), t_absorb_handler(void),
     t_absorb_copy_into(void), t_absorb_move(void), t_absorb_off(void), t_absorb_service_skip(void);
 void absorb_once(void);
+
+/* test_site.c */
+int t_site_verdicts(void), t_site_colocated(void);
 #endif
