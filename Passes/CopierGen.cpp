@@ -380,6 +380,7 @@ struct FunctionRun {
     PS.Clones[{Callee, DisjointMask}] = NF;
     FunctionRun Sub{*NF, PS};
     Sub.runClone(DisjointMask, !PS.Done.count(Callee));
+    addCloneDispatch(*NF, *Callee);
     return NF;
   }
 

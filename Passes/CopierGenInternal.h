@@ -220,6 +220,8 @@ struct PlacementContext {
   bool AllowClone = false; // hand ranges to clones of module functions
 };
 extern llvm::cl::opt<bool> CloneCallees;
+/// Clone entry: run the original when nothing is in flight (CopierGenDispatch.cpp).
+void addCloneDispatch(llvm::Function &Clone, llvm::Function &Original);
 /// csync only the accessed bytes at loads/stores that merely may alias.
 extern llvm::cl::opt<bool> NarrowCsyncs;
 /// At most this many narrow csyncs per copy (then the whole range).

@@ -163,6 +163,27 @@ void csync(const void *addr, size_t n) {
   if (CP_UNLIKELY(HOOKS != NULL)) HOOKS->on_sync(addr, n);
 }
 
+static __attribute__((noinline)) int in_flight_slow(struct client *c, const void *dst, const void *src,
+                                                    size_t n) {
+  if (HOOKS != NULL) return 1;
+  /* Unretired copies count even when all their segments are done: their
+   * fault, if any, is reported by the csync the synced path runs. */
+  for (struct node *nd = c->active; nd; nd = nd->next)
+    if (overlap(nd->cdst, nd->cn, dst, n) || overlap(nd->csrc, nd->cn, dst, n) ||
+        overlap(nd->cdst, nd->cn, src, n) || overlap(nd->csrc, nd->cn, src, n))
+      return 1;
+  return 0;
+}
+
+/* A leaf like csync's ready path: the answer "nothing pending" costs two
+ * loads and two tests. */
+int __copier_in_flight(const void *dst, const void *src, size_t n) {
+  struct client *c = cp_self;
+  if (CP_LIKELY((!c || !c->active) && HOOKS == NULL)) return 0;
+  if (!c || !c->active) return 1; /* the sanitizer */
+  return in_flight_slow(c, dst, src, n);
+}
+
 void cp_sync_all_client(struct client *c, bool run_handlers) {
   uint64_t t0 = 0;
   /* Faults first, so a report is not delayed behind other copies. */

@@ -56,6 +56,12 @@ void csync_all(void);
 void *__copier_amemcpy_site(void *dst, const void *src, size_t n, uint64_t site);
 void *__copier_amemmove_site(void *dst, const void *src, size_t n, uint64_t site);
 
+/* 1 if a copy of this thread that is not yet synced may overlap [dst, dst+n)
+ * or [src, src+n); 0 if none does (its bytes are final: CopierGen's clones
+ * then run the function's unsynced original). Always 1 under
+ * CopierSanitizer, so the sanitizer sees the synced code. */
+int __copier_in_flight(const void *dst, const void *src, size_t n);
+
 /* ---- Low-level layer ---------------------------------------------------- */
 /* Every thread is its own client: copies, csync and csync_all of one thread
  * never wait for another thread's copies. A low-level copy is described by

@@ -1,6 +1,7 @@
 /*
- * test_site.c — adaptive offload per call site (site.c) and the service
- * thread's behaviour when the scheduler puts it on its submitter's CPU.
+ * test_site.c — adaptive offload per call site (site.c), the service
+ * thread's behaviour when the scheduler puts it on its submitter's CPU, and
+ * the in-flight test CopierGen's clones start with.
  * The site table is exercised through its internal entry points (the
  * static library resolves hidden symbols), so verdicts and probe spacing
  * are tested exactly, without timing.
@@ -107,5 +108,29 @@ int t_site_colocated(void) {
   int st = 0;
   CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  return 0;
+}
+
+/* __copier_in_flight, which CopierGen's clones ask at entry: 1 while a
+ * copy of this thread that is not yet retired touches either range, 0 once
+ * none does (then the clone runs the unsynced original). */
+int t_in_flight(void) {
+  CHECK(copier_configure("adaptive=0:sync_below=8k:wake_above=0") == 0);
+  csync_all();
+  size_t n = 1 << 20;
+  char *s = big(n, 41), *d = calloc(1, n), *other = calloc(1, n);
+  CHECK(__copier_in_flight(d, s, n) == 0);
+  amemcpy(d, s, 1000); /* below sync_below: copied at once */
+  CHECK(__copier_in_flight(d, s, 1000) == 0);
+  amemcpy(d, s, n);   /* offloaded, pending until synced */
+  CHECK(__copier_in_flight(d, s, n) == 1);
+  CHECK(__copier_in_flight(d + n - 1, other, 1) == 1); /* last byte of the destination */
+  CHECK(__copier_in_flight(other, s + 5, 10) == 1);    /* through the source */
+  CHECK(__copier_in_flight(other, other, n) == 0);     /* disjoint */
+  csync(d, n); /* retires it */
+  CHECK(__copier_in_flight(d, s, n) == 0);
+  CHECK(memcmp(d, s, n) == 0);
+  free(s), free(d), free(other);
+  CHECK(copier_configure("adaptive=0:sync_below=4096:wake_above=256k") == 0); /* the suite's setting */
   return 0;
 }
