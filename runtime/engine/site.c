@@ -19,8 +19,9 @@
  * re-learnt within a few milliseconds of copying. A bad copy that lost
  * more than a whole local copy's time (a copier preempted while holding a
  * segment costs its waiter a scheduler slice, milliseconds) sends the site
- * inline at once and spaces its probes so that one such loss stays under
- * ~3% of the time spent copying inline in between (up to 1 GiB). Copies of 32 MiB (the
+ * inline at once; if it was already a losing site's probe, the next probe
+ * waits until such a loss is ~3% of the time spent copying inline in
+ * between (up to 1 GiB). Copies of 32 MiB (the
  * LLC size) and more always offload: they
  * are DRAM-bound, and a waiting csync helps, so even an immediate consumer
  * gets two cores copying (measured 1.1x memcpy at 64 MiB).
@@ -106,12 +107,17 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
 
 void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns) {
   struct site *s = &sites[slot];
-  int32_t v = atomic_load_explicit(&s->score, memory_order_relaxed) + (good ? 1 : -2);
+  int32_t was = atomic_load_explicit(&s->score, memory_order_relaxed), v = was + (good ? 1 : -2);
   uint64_t probe = 0;
   if (!good && loss_ns > local_ns) {
+    /* One such loss can be bad luck (a burst of other load): go inline,
+     * probe as usual. A probe of a losing site that loses as badly again
+     * spaces the next probe by the loss. */
+    if (was < 0) {
+      probe = loss_ns * LOCAL_BYTES_PER_NS * 32;
+      if (probe > PROBE_BYTES_MAX) probe = PROBE_BYTES_MAX;
+    }
     if (v > -1) v = -1;
-    probe = loss_ns * LOCAL_BYTES_PER_NS * 32;
-    if (probe > PROBE_BYTES_MAX) probe = PROBE_BYTES_MAX;
   }
   atomic_store_explicit(&s->probe_bytes, probe, memory_order_relaxed);
   if (v > SCORE_MAX) v = SCORE_MAX;
