@@ -14,8 +14,8 @@
  * sleeps on a futex. It announces itself in `sleepers` before re-checking
  * the ring; a producer checks `sleepers` after its seq_cst ticket (a seq_cst
  * fence on the sleeper's side), so a wake is paid only when a thread is known asleep.
- * The spin yields the CPU now and then, stretches when sleeps keep being
- * cut short, and is skipped after a task that ran on its submitter's CPU
+ * The spin stretches when sleeps keep being cut short, and is skipped
+ * after a task that ran on its submitter's CPU
  * (the scheduler shares one core between them: spinning would only steal
  * the submitter's time).
  */
@@ -164,7 +164,7 @@ static void *service_main(void *arg) {
    * just further apart than the spin, and every burst then costs its
    * submitter a futex wake (4-18 us in the call here) and the copy a
    * 15-25 us late start. A long sleep shrinks the spin back. */
-  uint64_t spin_ns = cp_cfg.spin_us * 1000;
+  uint64_t spin_ns = cp_cfg.spin_us * 1000, spin_seen = 0;
   for (;;) {
     if (atomic_load_explicit(&cp_eng.fork_pending, memory_order_acquire) ||
         atomic_load_explicit(&cp_eng.stopping, memory_order_acquire)) {
@@ -190,18 +190,25 @@ static void *service_main(void *arg) {
     }
     /* Spinning on the CPU of the thread that submitted the last task (the
      * scheduler put the two together: the other CPU is busy) only steals
-     * that thread's time: sleep at once. Otherwise spin, and every 64th
-     * turn let whatever else is runnable on this CPU have it. */
+     * that thread's time: sleep at once. Likewise when the spin itself was
+     * preempted (64 pauses take ~2 us; 50 us between two looks at the
+     * clock means another thread had this CPU): the CPU is contended.
+     * (A sched_yield now and then in the spin instead cost recv-then-parse
+     * a third of its gain: ~1 us per call in which new work waits.) */
     if (cp_cfg.poll == POLL_SPIN_SLEEP && !shared_cpu) {
-      if (idle_iter++ == 0) idle_since = cp_now_ns();
+      if (idle_iter++ == 0) idle_since = spin_seen = cp_now_ns();
       if ((idle_iter & 63) != 0) {
         cp_pause();
         continue;
       }
-      if (cp_now_ns() - idle_since < spin_ns) {
-        sched_yield();
+      uint64_t t = cp_now_ns();
+      bool preempted = t - spin_seen > 50000;
+      spin_seen = t;
+      if (!preempted && t - idle_since < spin_ns) {
+        cp_pause();
         continue;
       }
+      if (preempted) spin_ns = cp_cfg.spin_us * 1000, idle_iter = 0;
     }
     shared_cpu = false;
     if (cp_cfg.poll == POLL_SPIN_SLEEP && idle_iter) {
