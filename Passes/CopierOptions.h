@@ -14,6 +14,8 @@ namespace copier {
 extern llvm::cl::opt<bool> EnableCopierGen;
 /// Run CopierSanitizer after CopierGen (copier-cc: -fsanitize=copier).
 extern llvm::cl::opt<bool> EnableCopierSanitizer;
+/// Drop debug info after the Copier passes (copier-cc, when the user gave no -g).
+extern llvm::cl::opt<bool> StripAddedDebugInfo;
 } // namespace copier
 
 #endif

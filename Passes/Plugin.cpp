@@ -4,12 +4,14 @@
 //  - by name, for opt-19 -passes=copier-gen / copier-san;
 //  - at OptimizerLast, for clang-19 -fpass-plugin=, at every -O level.
 //    CopierGen runs first, then CopierSanitizer, from one callback so their
-//    order is certain (and before any sanitizer clang itself adds).
+//    order is certain (and before any sanitizer clang itself adds); then,
+//    if copier-cc asked, the debug info it added for locations is dropped.
 //
 //===----------------------------------------------------------------------===//
 #include "CopierGen.h"
 #include "CopierOptions.h"
 #include "CopierSanitizer.h"
+#include "CopierStripDebug.h"
 
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/PassPlugin.h"
@@ -23,6 +25,11 @@ cl::opt<bool> EnableCopierGen("copier-gen",
 cl::opt<bool> EnableCopierSanitizer(
     "copier-san", cl::desc("Run CopierSanitizer at OptimizerLast"),
     cl::init(false));
+cl::opt<bool> StripAddedDebugInfo(
+    "copier-strip-debug",
+    cl::desc("After the Copier passes, drop all debug info (copier-cc added "
+             "-gline-tables-only for source locations only)"),
+    cl::init(false));
 } // namespace copier
 
 static void registerCopierPasses(PassBuilder &PB) {
@@ -30,6 +37,7 @@ static void registerCopierPasses(PassBuilder &PB) {
   if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks()) {
     PIC->addClassToPassName(copier::CopierGenPass::name(), "copier-gen");
     PIC->addClassToPassName(copier::CopierSanitizerPass::name(), "copier-san");
+    PIC->addClassToPassName(copier::CopierStripDebugPass::name(), "copier-strip-debug");
   }
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
@@ -42,6 +50,10 @@ static void registerCopierPasses(PassBuilder &PB) {
           MPM.addPass(copier::CopierSanitizerPass());
           return true;
         }
+        if (Name == "copier-strip-debug") {
+          MPM.addPass(copier::CopierStripDebugPass());
+          return true;
+        }
         return false;
       });
   PB.registerOptimizerLastEPCallback(
@@ -50,6 +62,8 @@ static void registerCopierPasses(PassBuilder &PB) {
           MPM.addPass(copier::CopierGenPass());
         if (copier::EnableCopierSanitizer)
           MPM.addPass(copier::CopierSanitizerPass());
+        if (copier::StripAddedDebugInfo)
+          MPM.addPass(copier::CopierStripDebugPass());
       });
   copier::registerCopierAnalyses(PB);
 }

@@ -9,7 +9,10 @@ final class PlanTests: XCTestCase {
     /// Plugin flags without CopierGen (sanitizer only), and with it.
     static let P0 = ["-fplugin=/opt/copier/lib/CopierPasses.so", "-fpass-plugin=/opt/copier/lib/CopierPasses.so",
                      "-mllvm", "-copier-project-root=/proj"]
-    static let P = P0 + ["-Rpass=^copier-location-tracking$"]
+    /// CopierGen's locations: line tables the plugin strips again...
+    static let P = P0 + ["-gline-tables-only", "-mllvm", "-copier-strip-debug"]
+    /// ...or, when the user has a -g flag of their own, clang's remark-driven tracking.
+    static let PR = P0 + ["-Rpass=^copier-location-tracking$"]
     static let L = ["-L/opt/copier/lib", "-Wl,-rpath,/opt/copier/lib", "-lcopier", "-pthread"]
     static let LS = ["-L/opt/copier/lib", "-Wl,-rpath,/opt/copier/lib", "-lcopier_san", "-pthread"]
 
@@ -62,6 +65,12 @@ final class PlanTests: XCTestCase {
             Case(name: "mixed .c and .S with -fsanitize=copier", args: ["-fsanitize=copier", "-c", "a.c", "b.S"],
                  expect: I + P.prefix(2) + ["-Xclang", "-mllvm", "-Xclang", "-copier-project-root=/proj", "-Rpass=^copier-location-tracking$",
                                             "-Xclang", "-mllvm", "-Xclang", "-copier-san=1", "-fno-omit-frame-pointer", "-c", "a.c", "b.S"]),
+            Case(name: "user -g: no line tables of ours", args: ["-g", "-c", "a.c"], expect: I + PR + ["-g", "-c", "a.c"]),
+            Case(name: "user -g0: no line tables of ours", args: ["-c", "a.c", "-g0"], expect: I + PR + ["-c", "a.c", "-g0"]),
+            Case(name: "user -gsplit-dwarf alone: no line tables (no .dwo)", args: ["-gsplit-dwarf", "-c", "a.c"],
+                 expect: I + PR + ["-gsplit-dwarf", "-c", "a.c"]),
+            Case(name: "--gcc-toolchain is not a debug flag", args: ["--gcc-toolchain=/usr", "-c", "a.c"],
+                 expect: I + P + ["--gcc-toolchain=/usr", "-c", "a.c"]),
             Case(name: "-x c stdin to -o -", args: ["-x", "c", "-", "-c", "-o", "-"], expect: I + P + ["-x", "c", "-", "-c", "-o", "-"]),
             Case(name: "-x c stdin -E", args: ["-x", "c", "-E", "-"], expect: I + ["-x", "c", "-E", "-"]),
             Case(name: "-xc joined", args: ["-xc", "-c", "prog.txt"], expect: I + P + ["-xc", "-c", "prog.txt"]),

@@ -190,6 +190,24 @@ def shared_library_uses_shared_runtime(env):
     check(env.run(["./use"]).out == "hello\n", "program using the .so")
 
 
+# ---------------------------------------------- source lines without -g
+@test
+def records_have_lines_objects_have_no_debug_info(env):
+    # copier-cc compiles with line tables for CopierGen's records and drops
+    # them after the Copier passes: no -g, no debug sections, same code; a
+    # user's own -g keeps its debug info.
+    env.write("d.c", "#include <string.h>\nvoid f(char*d,const char*s,unsigned long n){\n  memcpy(d,s,n);\n  d[0]=1;\n}\n")
+    env.run([env.cc, "-O2", "-c", "d.c", "-o", "d.o"])
+    secs = env.run(["readelf", "-S", "-W", "d.o"]).out
+    check(".debug" not in secs, "no debug sections without -g: " + secs)
+    env.run(["objcopy", "-O", "binary", "--only-section=copier_report", "d.o", "d.rep"])
+    rep = open(os.path.join(env.work, "d.rep"), "rb").read().decode()
+    check('"kind":"copy","line":3' in rep, "the copy's record has its source line: " + rep[:400])
+    env.run([env.cc, "-g", "-O2", "-c", "d.c", "-o", "dg.o"])
+    gsecs = env.run(["readelf", "-S", "-W", "dg.o"]).out
+    check(".debug_info" in gsecs and ".debug_line" in gsecs, "-g keeps debug info: " + gsecs)
+
+
 # ------------------------------------------------- no unused-argument noise
 WERROR = ["-Werror", "-Wunused-command-line-argument"]
 
