@@ -48,9 +48,7 @@ static void record_outcome(struct node *nd) {
    * (a 256 KiB copy taken over at once ran at ~120 B/ns), so a copy whose
    * csyncs copied more than 3/4 of its segments themselves is a loss
    * whatever the time. A single-segment copy gains only if its
-   * csync did not wait at all and its submission paid no long wake (a
-   * woken copier that preempted its submitter did the copy "in time"
-   * only because the submitter was not running). */
+   * csync did not wait at all. */
   uint64_t local_ns = nd->cn / (nd->cn <= (32u << 20) ? 32 : 12);
   bool colocated = atomic_load_explicit(&nd->svc_colocated, memory_order_relaxed) != 0;
   bool good = nd->d->nseg <= 1 ? !nd->waited && nd->wait_ns == 0
@@ -309,18 +307,12 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
    * and this seq_cst load pair with the sleeper's seq_cst increment and
    * fence, so one of the two sees the other (no separate fence: on x86
    * the locked add already is a full barrier; an mfence on top is waste). */
-  if (atomic_load_explicit(&cp_eng.sleepers, memory_order_seq_cst) > 0) {
-    /* When the other core is busy, the woken copier can be placed on this
-     * core and preempt the submitter until it has done the whole copy
-     * (measured: a 4 MiB amemcpy "took" ~300 us, the time of the copy;
-     * a 1 MiB one 20-40 us, after which its csync found it done and the
-     * site learnt "offloading pays"). A wake costs its caller ~6 us here:
-     * one that took over 10 us counts against the site like a wait. */
-    uint64_t t = cp_now_ns();
-    cp_wake_service();
-    uint64_t dt = cp_now_ns() - t;
-    if (dt > 10000) nd->wait_ns += dt;
-  }
+  /* (When the other core is busy, the woken copier can be placed on this
+   * core and preempt the submitter for the whole copy: the service thread
+   * notices it ran on the submitter's CPU, and the site counts it a loss.
+   * Timing the wake instead misjudged quiet runs, where a wake alone takes
+   * 4-18 us in this call.) */
+  if (atomic_load_explicit(&cp_eng.sleepers, memory_order_seq_cst) > 0) cp_wake_service();
   /* The next node was last written by a service thread: ask for its lines
    * now, so the next submission does not stall on those misses. */
   struct node *nx = c->free;
