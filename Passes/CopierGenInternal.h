@@ -225,7 +225,7 @@ void addCloneDispatch(llvm::Function &Clone, llvm::Function &Original);
 /// csync only the accessed bytes at loads/stores that merely may alias.
 extern llvm::cl::opt<bool> NarrowCsyncs;
 /// At most this many narrow csyncs per copy (then the whole range).
-constexpr unsigned NarrowPerCopy = 4;
+extern llvm::cl::opt<unsigned> NarrowPerCopy;
 /// Largest access (bytes) that gets a narrow csync.
 constexpr uint64_t NarrowMaxBytes = 64;
 /// Constant-size copies below this get no narrow csyncs: the engine copies

@@ -4,6 +4,9 @@
 #   make realworld        all packages x all modes + benchmarks (< 30 min on 2 cores;
 #                         prints its total wall time, also in results.{json,md})
 #   make realworld-quick  zlib + jansson, copier-cc vs clang-19, no benchmarks
+#   make bench-compile    compile CPU time, copier-cc vs clang-19, every compile
+#                         command of every package replayed one at a time,
+#                         interleaved, BENCH_ROUNDS rounds (default 3; ~10 min)
 #
 # Sources are fetched with `apt-get source` through a private deb-src list and
 # cached in realworld/cache/ (gitignored; override with COPIER_REALWORLD_CACHE).
@@ -16,7 +19,11 @@ REALWORLD_ARGS ?=
 # copier-cc and takes ~1-2 minutes.
 TEST_SUITES += test-realworld-parsers test-realworld-bench
 
-.PHONY: realworld realworld-quick test-realworld-parsers test-realworld-bench test-realworld-quick
+.PHONY: realworld realworld-quick test-realworld-parsers test-realworld-bench test-realworld-quick bench-compile
+BENCH_ROUNDS ?= 3
+bench-compile: build
+	python3 $(TOP)/realworld/compile_bench.py --build $(BUILD) --rounds $(BENCH_ROUNDS)
+
 realworld: build
 	$(REALWORLD_RUN) $(REALWORLD_ARGS)
 
