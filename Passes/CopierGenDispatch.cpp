@@ -72,7 +72,21 @@ void addCloneDispatch(Function &Clone, Function &Original) {
     Args.push_back(Clone.getArg(I));
   CallInst *Call = B.CreateCall(&Original, Args);
   Call->setCallingConv(Original.getCallingConv());
-  Call->setTailCall();
+  // The callee's return and parameter attributes on the call (zeroext and
+  // signext are ABI: without them the argument may not be extended).
+  const AttributeList &OA = Original.getAttributes();
+  SmallVector<AttributeSet, 8> ParamAttrs;
+  bool StackArgs = false;
+  for (unsigned I = 0; I < Original.arg_size(); ++I) {
+    ParamAttrs.push_back(OA.getParamAttrs(I));
+    StackArgs |= OA.hasParamAttr(I, Attribute::ByVal) || OA.hasParamAttr(I, Attribute::InAlloca) ||
+                 OA.hasParamAttr(I, Attribute::Preallocated);
+  }
+  Call->setAttributes(AttributeList::get(C, AttributeSet(), OA.getRetAttrs(), ParamAttrs));
+  // A tail call may not read this frame's memory: a byval argument is a
+  // copy in it.
+  if (!StackArgs)
+    Call->setTailCall();
   if (DISubprogram *SP = Clone.getSubprogram())
     Call->setDebugLoc(DILocation::get(C, SP->getLine(), 0, SP));
   if (Clone.getReturnType()->isVoidTy())

@@ -323,12 +323,31 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
   }
 }
 
-/* Copy inline on the client's grant from its last inline-learnt site (the
- * bytes site.c booked for it), if this copy is from that site and fits. */
+/* Copy inline on the client's grant from one of its last inline-learnt
+ * sites (the bytes site.c booked for it), if this copy is from one and fits. */
 static inline bool take_inline_grant(struct client *c, uint64_t site, size_t n) {
-  if (c->inline_site != cp_site_key(site) || n >= c->inline_grant) return false;
-  c->inline_grant -= n;
-  return true;
+  uint64_t key = cp_site_key(site);
+  for (int i = 0; i < INLINE_GRANTS; i++)
+    if (c->grants[i].site == key) {
+      if (n >= c->grants[i].bytes) return false;
+      c->grants[i].bytes -= n;
+      return true;
+    }
+  return false;
+}
+
+/* Remember a grant, replacing the site's old entry or the oldest one (whose
+ * unused bytes go back to its site). */
+static void keep_inline_grant(struct client *c, uint64_t site, int16_t slot, size_t bytes) {
+  uint64_t key = cp_site_key(site);
+  int at = -1;
+  for (int i = 0; i < INLINE_GRANTS && at < 0; i++)
+    if (c->grants[i].site == key) at = i;
+  if (at < 0) {
+    at = (int)(c->grant_next++ % INLINE_GRANTS);
+    if (c->grants[at].site && c->grants[at].bytes) cp_site_return_grant(c->grants[at].slot, c->grants[at].bytes);
+  }
+  c->grants[at] = (struct inline_grant){key, bytes, slot};
 }
 
 /* force: 0 adaptive, 1 always offload. */
@@ -361,7 +380,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   } else if (off && !force) {
     size_t grant;
     off = cp_site_should_offload(site, n, &slot, &grant) != 0;
-    if (grant) c->inline_site = cp_site_key(site), c->inline_grant = grant;
+    if (grant) keep_inline_grant(c, site, slot, grant);
   }
   /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
    * but only until wake_above bytes went inline that way; then wake it.

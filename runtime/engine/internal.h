@@ -154,6 +154,7 @@ struct cstats {
 #define STAT_ADD(st, f, v) \
   atomic_store_explicit(&(st)->f, atomic_load_explicit(&(st)->f, memory_order_relaxed) + (v), memory_order_relaxed)
 
+#define INLINE_GRANTS 4
 struct client {
   struct node *active;        /* pending tasks, newest first */
   size_t nactive;
@@ -168,11 +169,19 @@ struct client {
    * dependency walk, keeping a burst of submissions O(1) each. */
   const char *dlo, *dhi, *slo, *shi;
   size_t asleep_bytes;        /* bytes copied inline because the copier slept */
-  /* One-entry cache of the last site that learnt "inline": copies from it
-   * take the fast path until `inline_grant` bytes went that way (site.c
-   * booked them), then the site is asked again (and may probe). */
-  uint64_t inline_site;
-  size_t inline_grant;
+  /* Cache of the last sites that learnt "inline": copies from them take
+   * the fast path until their `grant` bytes went that way (site.c booked
+   * them), then the site is asked again (and may probe). Several entries:
+   * with one, two sites taking turns (a receive and a send) evicted each
+   * other, and each lookup after an eviction met a fully booked budget and
+   * probed (proxy at 16 KiB offloaded a quarter of its copies, each taken
+   * over at once by its csync). An evicted entry gives its bytes back. */
+  struct inline_grant {
+    uint64_t site;
+    size_t bytes;
+    int16_t slot;
+  } grants[INLINE_GRANTS];
+  unsigned grant_next;        /* round-robin victim */
   uint64_t tail_seen;         /* last ring tail read: saves a cross-core miss per submit */
   struct cstats st;
 };
@@ -317,6 +326,8 @@ CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, siz
  * how many nanoseconds it lost against a local copy (local_ns), which sets
  * how hard the site swings to "inline" and how long until it probes again. */
 CP_HIDDEN void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns);
+/* Bytes of a grant a client did not use (evicted from its cache). */
+CP_HIDDEN void cp_site_return_grant(int16_t slot, size_t bytes);
 
 /* config.c */
 CP_HIDDEN void cp_config_init(void);

@@ -105,6 +105,12 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
   return 1;
 }
 
+void cp_site_return_grant(int16_t slot, size_t bytes) {
+  struct site *s = &sites[slot];
+  uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed);
+  atomic_store_explicit(&s->inline_bytes, b > bytes ? b - bytes : 0, memory_order_relaxed);
+}
+
 void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns) {
   struct site *s = &sites[slot];
   int32_t was = atomic_load_explicit(&s->score, memory_order_relaxed), v = was + (good ? 1 : -2);

@@ -538,6 +538,7 @@ int main(int argc, char **argv) {
       {"small", t_small}, {"basic", t_basic}, {"chain", t_chain}, {"move", t_move}, {"src", t_src},
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
       {"site_verdicts", t_site_verdicts}, {"site_colocated", t_site_colocated}, {"in_flight", t_in_flight},
+      {"site_alternating", t_site_alternating},
       {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream},
       {"absorb_chain", t_absorb_chain}, {"absorb_partial", t_absorb_partial},
       {"absorb_lazy_never", t_absorb_lazy_never}, {"absorb_abort", t_absorb_abort},

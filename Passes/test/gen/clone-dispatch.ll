@@ -4,6 +4,7 @@
 ; returns its result. Static allocas stay in the entry block.
 ; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s
 ; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=DECL
+; RUN: %opt -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=ATTR
 ; RUN: %opt -passes=copier-gen,verify -copier-clone-dispatch=0 -S %s | %FileCheck %s --check-prefix=OFF
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
@@ -32,6 +33,22 @@ define internal void @touch(ptr %buf) {
   store i8 1, ptr %buf
   ret void
 }
+
+; The call of the original carries its parameter and return attributes
+; (zeroext is ABI on x86-64).
+define internal zeroext i8 @first(ptr %buf, i8 zeroext %k) {
+  %p = getelementptr i8, ptr %buf, i8 %k
+  %v = load i8, ptr %p
+  ret i8 %v
+}
+define i8 @caller_attrs(ptr noalias %d, ptr noalias %s, ptr %a) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 65536, i1 false)
+  %x = call zeroext i8 @first(ptr %d, i8 zeroext 3)
+  ret i8 %x
+}
+; ATTR-LABEL: define internal zeroext i8 @first.copier.0(
+; ATTR: copier.done:
+; ATTR-NEXT: [[F:%.*]] = tail call zeroext i8 @first(ptr %buf, i8 zeroext %k)
 
 define i64 @caller(ptr noalias %d, ptr noalias %s, i64 %n) {
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
