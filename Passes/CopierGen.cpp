@@ -246,12 +246,12 @@ struct FunctionRun {
       CopySite &S = Sites[Idx];
       if (!S.Convert || S.Virtual || S.FromCall)
         continue;
-      // Only whole-range csyncs before instructions or on edges: a copy
-      // with a segment, hand-off, return hand-off or narrow csync has work
-      // in between by construction.
+      // Only whole-range csyncs before instructions or on edges (and narrow
+      // ones, whose access is one small load or store: usedAtOnce counts it
+      // as an instruction): a copy with a segment, hand-off or return
+      // hand-off has work in between by construction.
       if (any_of(BySite[Idx], [](const Plan *P) {
-            return !(P->K == Plan::BeforeInst || P->K == Plan::OnEdge) ||
-                   P->NarrowDst || P->NarrowSrc;
+            return !(P->K == Plan::BeforeInst || P->K == Plan::OnEdge);
           }))
         continue;
       if (usedAtOnce(S, BySite[Idx], LI))

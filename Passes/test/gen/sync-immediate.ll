@@ -262,3 +262,25 @@ exit:
   %r = add i64 %v, %x1
   ret i64 %r
 }
+
+; A field reload between the copy and its use (expat's storeAtts: copy, a
+; pointer load that only may alias the copy, then the destination read):
+; the narrow csync's access counts as an instruction, not as work, so the
+; copy stays memcpy. With -copier-sync-immediate=0: narrow + whole csync.
+; CHECK-LABEL: define i8 @field_reload_then_use(
+; CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+; CHECK-NOT: csync
+; CHECK: ret i8
+; REM: memcpy of unknown bytes not converted: used-immediately
+; OFF-LABEL: define i8 @field_reload_then_use(
+; OFF: call ptr @__copier_amemcpy_site(
+; OFF: call void @csync(ptr %st, i64 8)
+; OFF: call void @csync(ptr %d, i64 %n)
+define i8 @field_reload_then_use(ptr %d, ptr noalias %s, ptr %st, i64 %n) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  %q = load ptr, ptr %st
+  %v = load i8, ptr %d
+  %w = load i8, ptr %q
+  %r = add i8 %v, %w
+  ret i8 %r
+}
