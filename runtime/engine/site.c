@@ -15,7 +15,7 @@
  * (12-24 us to wake), and one unlucky round should not settle the site.
  * A site offloads while its score is >= 0; below that it copies inline and
  * offloads one copy per 16 MiB copied inline as a probe, and at most one in
- * 16 copies (4x fewer once the score is at its floor), so a site whose behaviour changes is
+ * 8 copies (4x fewer once the score is at its floor), so a site whose behaviour changes is
  * re-learnt within a few milliseconds of copying. A bad copy that lost
  * more than a whole local copy's time (a copier preempted while holding a
  * segment costs its waiter a scheduler slice, milliseconds) sends the site
@@ -37,7 +37,7 @@
 #define ALWAYS_OFFLOAD (32u << 20)
 #define SCORE_START 2
 #define PROBE_BYTES (16u << 20)
-#define PROBE_COPIES 16
+#define PROBE_COPIES 8
 #define PROBE_BYTES_MAX (1ull << 30)
 #define LOCAL_BYTES_PER_NS 32 /* a local copy, up to the LLC size */
 
@@ -88,7 +88,9 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
      * cost 5-10% of their time here). */
     uint64_t budget = PROBE_BYTES;
     /* Large copies: at most one probe per PROBE_COPIES copies of that size
-     * (at 16 MiB, one probe per 16 MiB meant every copy was a probe). */
+     * (at 16 MiB, one probe per 16 MiB meant every copy was a probe; one
+     * per 16 copies kept a 4 MiB pipeline site that lost once inline for
+     * the benchmark's 11 rounds). */
     if (budget < PROBE_COPIES * (uint64_t)n) budget = PROBE_COPIES * (uint64_t)n;
     if (score <= SCORE_MIN) budget *= 4;
     uint64_t learnt = atomic_load_explicit(&s->probe_bytes, memory_order_relaxed);

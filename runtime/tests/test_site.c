@@ -69,14 +69,14 @@ int t_site_verdicts(void) {
   cp_site_outcome(slot, true, 0, local);
   b = inline_until_probe(0x5173002, n, &slot);
   CHECK(b <= (17u << 20));
-  /* Large copies: at most one probe per 16 copies of their size (with
+  /* Large copies: at most one probe per 8 copies of their size (with
    * 16 MiB copies, one probe per 16 MiB was every copy). */
   const size_t big4 = 4u << 20;
   CHECK(cp_site_should_offload(0x5173004, big4, &slot, &grant) == 1);
   cp_site_outcome(slot, false, big4 / 32 / 4, big4 / 32);
   cp_site_outcome(slot, false, big4 / 32 / 4, big4 / 32);
   b = inline_until_probe(0x5173004, big4, &slot);
-  CHECK(b >= 16 * (uint64_t)big4 - big4 && b <= 16 * (uint64_t)big4 + big4);
+  CHECK(b >= 8 * (uint64_t)big4 - big4 && b <= 8 * (uint64_t)big4 + big4);
   /* A losing site's probe that lost 50 us: probes spaced by
    * 50e3 x 1024 = ~51 MB. */
   CHECK(cp_site_should_offload(0x5173003, n, &slot, &grant) == 1);
