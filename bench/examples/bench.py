@@ -81,8 +81,13 @@ def measure(build, name, size, runs, ex):
         return {"example": name, "size": size, "error": "baseline %s not built" % bins["clang"]}
     sz = ["--size", str(size)]
     # Calibrate the iteration count on the baseline so each run lasts ~TARGET_NS.
+    # Two steps: one cold iteration overstates small sizes' cost ~5x, which
+    # left 1 KiB runs at ~5 ms, where start-up jitter is most of the noise.
     _, n1 = run(bins["clang"], sz + ["--iters", "1", "--time"])
-    iters = int(max(1, min(100000, TARGET_NS / max(n1.get("total_ns", 1.0), 1.0))))
+    iters = int(max(1, min(100000, TARGET_NS / 10 / max(n1.get("total_ns", 1.0), 1.0))))
+    _, n2 = run(bins["clang"], sz + ["--iters", str(iters), "--time"])
+    per_iter = max(n2.get("total_ns", 1.0), 1.0) / iters
+    iters = int(max(1, min(20000000, TARGET_NS / per_iter)))
     args = sz + ["--iters", str(iters), "--time"]
     times = {v: [] for v in VARIANTS}
     copy, consume = [], []
