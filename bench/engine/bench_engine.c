@@ -26,30 +26,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "copier.h"
+#include "bench_util.h"
 
 #define REPS 7
 static FILE *js;
 static int first_row = 1;
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-static int cmpd(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-static double median(double *v, int n) {
-  qsort(v, n, sizeof *v, cmpd);
-  return v[n / 2];
-}
-static double loadavg(void) {
-  double l = -1;
-  FILE *f = fopen("/proc/loadavg", "r");
-  if (f) { if (fscanf(f, "%lf", &l) != 1) l = -1; fclose(f); }
-  return l;
-}
 
 /* ---- core-to-core round trip ---- */
 static _Atomic int pp __attribute__((aligned(64)));
@@ -75,18 +57,18 @@ static double round_trip(void) {
   sched_setaffinity(0, sizeof cs, &cs);
   static double v[2000];
   for (int i = 0; i < iters; i++) {
-    double t0 = now();
+    double t0 = bench_now();
     atomic_store_explicit(&pp, 2 * i + 1, memory_order_release);
     while (atomic_load_explicit(&pp, memory_order_acquire) != 2 * i + 2) __builtin_ia32_pause();
-    v[i] = now() - t0;
+    v[i] = bench_now() - t0;
   }
   pthread_join(t, NULL);
   sched_setaffinity(0, sizeof old, &old);
-  return median(v, iters);
+  return bench_median(v, iters);
 }
 
 static double g_rt, g_load;
-static void probe(void) { g_load = loadavg(); g_rt = round_trip(); }
+static void probe(void) { g_load = bench_loadavg(); g_rt = round_trip(); }
 
 static void row(const char *kind, const char *name, size_t bytes, double base, double cop, const char *unit,
                 double ratio, double extra, const char *extra_name) {
@@ -113,16 +95,16 @@ static void bench_calls(void) {
     double vm[REPS], va[REPS];
     probe();
     for (int r = 0; r < REPS; r++) {
-      double t0 = now();
+      double t0 = bench_now();
       for (int i = 0; i < iters; i++) { memcpy(a, b + (i & 7), n); __asm__ volatile("" ::: "memory"); }
-      vm[r] = (now() - t0) / iters;
-      t0 = now();
+      vm[r] = (bench_now() - t0) / iters;
+      t0 = bench_now();
       for (int i = 0; i < iters; i++) { amemcpy(a, b + (i & 7), n); __asm__ volatile("" ::: "memory"); }
-      va[r] = (now() - t0) / iters;
+      va[r] = (bench_now() - t0) / iters;
     }
     char nm[64];
     snprintf(nm, sizeof nm, "amemcpy %zuB (inline)", n);
-    double m = median(vm, REPS), c = median(va, REPS);
+    double m = bench_median(vm, REPS), c = bench_median(va, REPS);
     row("submit", nm, n, m, c, "ns", m / c, 0, NULL);
   }
   /* offloaded submission: 16 KiB copies queued to the service thread
@@ -136,9 +118,9 @@ static void bench_calls(void) {
     double va[REPS], vm[REPS];
     probe();
     for (int r = -2; r < REPS; r++) { /* two untimed rounds warm the node pool */
-      double t0 = now();
+      double t0 = bench_now();
       for (int i = 0; i < batch; i++) amemcpy(d + (size_t)i * n, s + (size_t)i * n, n);
-      double t1 = now();
+      double t1 = bench_now();
       if (r >= 0) va[r] = (t1 - t0) / batch;
       /* Let the service thread finish them (~70 us of copying) while it
        * stays awake (150 us < spin_us), so their nodes come back to the
@@ -146,12 +128,12 @@ static void bench_calls(void) {
       usleep(150);
       csync_all();
       if (r < 0) continue;
-      t0 = now();
+      t0 = bench_now();
       memcpy(d, s, 4096);
       __asm__ volatile("" ::: "memory");
-      vm[r] = now() - t0;
+      vm[r] = bench_now() - t0;
     }
-    double m = median(vm, REPS), c = median(va, REPS);
+    double m = bench_median(vm, REPS), c = bench_median(va, REPS);
     row("submit", "16KiB offload|4KiB mcpy", n, m, c, "ns", m / c, 0, NULL);
     free(s); free(d);
     copier_configure("adaptive=1");
@@ -167,15 +149,15 @@ static void bench_calls(void) {
       amemcpy(a, b, 512);
       csync(a, 512);
       if (inflight) amemcpy(d, s, big);
-      double t0 = now();
+      double t0 = bench_now();
       for (int i = 0; i < iters; i++) { csync(a, 512); __asm__ volatile("" ::: "memory"); }
-      vc[r] = (now() - t0) / iters;
+      vc[r] = (bench_now() - t0) / iters;
       if (inflight) csync_all();
-      t0 = now();
+      t0 = bench_now();
       for (int i = 0; i < iters; i++) { memcpy(a, b, 512); __asm__ volatile("" ::: "memory"); }
-      vm[r] = (now() - t0) / iters;
+      vm[r] = (bench_now() - t0) / iters;
     }
-    double m = median(vm, REPS), c = median(vc, REPS);
+    double m = bench_median(vm, REPS), c = bench_median(vc, REPS);
     row("csync", inflight ? "ready, 64MiB in flight" : "ready, nothing in flight", 512, m, c, "ns", m / c, 0,
         NULL);
     free(s); free(d);
@@ -192,14 +174,14 @@ static void bench_throughput(const char *kind) {
     double vm[REPS], va[REPS];
     probe();
     for (int r = 0; r < reps; r++) {
-      double t0 = now();
+      double t0 = bench_now();
       for (int i = 0; i < iters; i++) { memcpy(d, s, n); __asm__ volatile("" ::: "memory"); }
-      vm[r] = (now() - t0) / iters;
-      t0 = now();
+      vm[r] = (bench_now() - t0) / iters;
+      t0 = bench_now();
       for (int i = 0; i < iters; i++) { amemcpy(d, s, n); csync(d, n); }
-      va[r] = (now() - t0) / iters;
+      va[r] = (bench_now() - t0) / iters;
     }
-    double m = median(vm, reps), c = median(va, reps);
+    double m = bench_median(vm, reps), c = bench_median(va, reps);
     char nm[64];
     snprintf(nm, sizeof nm, "%zu KiB GB/s", n >> 10);
     row(kind, nm, n, n / m, n / c, "GB/s", m / c, 0, NULL);
@@ -245,10 +227,10 @@ static void bench_pipeline(const char *kind) {
       if (k >= 4) consume_rounds *= 2;
       double c3[3], u3[3];
       for (int t = 0; t < 3; t++) {
-        double t0 = now(); memcpy(d, s, n); c3[t] = now() - t0;
-        t0 = now(); sink = (char)consume(d, n); u3[t] = now() - t0;
+        double t0 = bench_now(); memcpy(d, s, n); c3[t] = bench_now() - t0;
+        t0 = bench_now(); sink = (char)consume(d, n); u3[t] = bench_now() - t0;
       }
-      if (median(u3, 3) >= 0.8 * median(c3, 3)) break;
+      if (bench_median(u3, 3) >= 0.8 * bench_median(c3, 3)) break;
     }
     enum { PREPS = 11 }; /* the pipeline rows are the noisiest: more rounds */
     double vb[PREPS], va[PREPS], vc[PREPS], vu[PREPS];
@@ -256,23 +238,23 @@ static void bench_pipeline(const char *kind) {
     struct copier_stats st0, st1;
     copier_get_stats(&st0);
     for (int r = 0; r < PREPS; r++) {
-      double t0 = now();
+      double t0 = bench_now();
       memcpy(d, s, n);
-      double t1 = now();
+      double t1 = bench_now();
       uint64_t h = consume(d, n);
-      double t2 = now();
+      double t2 = bench_now();
       vc[r] = t1 - t0; vu[r] = t2 - t1; vb[r] = t2 - t0;
-      t0 = now();
+      t0 = bench_now();
       amemcpy(da, s, n);
       for (size_t off = 0; off < n; off += seg) {
         csync(da + off, seg);
         h ^= consume(da + off, seg);
       }
-      va[r] = now() - t0;
+      va[r] = bench_now() - t0;
       sink = (char)h;
     }
     copier_get_stats(&st1);
-    double b = median(vb, PREPS), a = median(va, PREPS), c = median(vc, PREPS), u = median(vu, PREPS);
+    double b = bench_median(vb, PREPS), a = bench_median(va, PREPS), c = bench_median(vc, PREPS), u = bench_median(vu, PREPS);
     /* who copied: the service's share of the segments, and copies the
      * adaptive site ran inline (tells a lost round from a slow one) */
     uint64_t svc = st1.segments_service - st0.segments_service, hlp = st1.segments_helped - st0.segments_helped;
@@ -292,9 +274,9 @@ static void bench_pipeline(const char *kind) {
  * read the destination, against memcpy + the same work + read. Hot: the
  * same buffers every time; cold: buffers rotated through 256 MiB. ---- */
 static uint64_t work(int us) {
-  double t0 = now();
+  double t0 = bench_now();
   uint64_t x = 1;
-  while (now() - t0 < us * 1e3) for (int i = 0; i < 50; i++) x = x * 6364136223846793005ull + 1;
+  while (bench_now() - t0 < us * 1e3) for (int i = 0; i < 50; i++) x = x * 6364136223846793005ull + 1;
   return x;
 }
 static void bench_breakeven(void) {
@@ -310,15 +292,15 @@ static void bench_breakeven(void) {
       probe();
       for (int r = 0; r < REPS; r++) {
         uint64_t h = 0;
-        double t0 = now();
+        double t0 = bench_now();
         for (int i = 0; i < iters; i++) {
           size_t off = cold ? ((k++ * 7919) % slots) * n : 0;
           memcpy(D + off, S + off, n);
           h += work(3);
           h += consume(D + off, n);
         }
-        vm[r] = (now() - t0) / iters;
-        t0 = now();
+        vm[r] = (bench_now() - t0) / iters;
+        t0 = bench_now();
         for (int i = 0; i < iters; i++) {
           size_t off = cold ? ((k++ * 7919) % slots) * n : 0;
           amemcpy(D + off, S + off, n);
@@ -326,10 +308,10 @@ static void bench_breakeven(void) {
           csync(D + off, n);
           h += consume(D + off, n);
         }
-        va[r] = (now() - t0) / iters;
+        va[r] = (bench_now() - t0) / iters;
         sink = (char)h;
       }
-      double m = median(vm, REPS), c = median(va, REPS);
+      double m = bench_median(vm, REPS), c = bench_median(va, REPS);
       char nm[64];
       snprintf(nm, sizeof nm, "%s %zu KiB +3us work", cold ? "cold" : "hot", n >> 10);
       row("breakeven", nm, n, m, c, "ns", m / c, 0, NULL);

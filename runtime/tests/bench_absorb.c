@@ -22,28 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "copier.h"
+#include "../../bench/engine/bench_util.h"
 
 static int reps = 9;
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-static int cmpd(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmpd);
-  return v[n / 2];
-}
-static double loadavg(void) {
-  double l = -1;
-  FILE *f = fopen("/proc/loadavg", "r");
-  if (f) { if (fscanf(f, "%lf", &l) != 1) l = -1; fclose(f); }
-  return l;
-}
 static unsigned long long absorbed(void) {
   struct copier_stats s;
   copier_get_stats(&s);
@@ -56,29 +38,29 @@ struct chain_t { double submit2, use, all; };
 static struct chain_t chain(char *A, char *B, char *C, size_t n, int k) {
   struct chain_t t = {0, 0, 0};
   for (int i = 0; i < k; i++) {
-    double t0 = now();
+    double t0 = bench_now();
     amemcpy(B, A, n);
-    double t1 = now();
+    double t1 = bench_now();
     amemcpy(C, B, n);
-    double t2 = now();
+    double t2 = bench_now();
     csync(C, n);
-    double t3 = now();
+    double t3 = bench_now();
     csync_all();
-    double t4 = now();
+    double t4 = bench_now();
     t.submit2 += (t2 - t1) / k, t.use += (t3 - t0) / k, t.all += (t4 - t0) / k;
   }
   return t;
 }
 
 static double proxy(char *K1, char *U, char *K2, void *mem, size_t n, int k) {
-  double t0 = now();
+  double t0 = bench_now();
   for (int i = 0; i < k; i++) {
     copier_descr *d = _amemcpy(mem, U, K1, n, 0, COPIER_LAZY_F, NULL, NULL);
     amemcpy(K2, U, n);
     csync(K2, n);
     copier_abort(d);
   }
-  return (now() - t0) / k;
+  return (bench_now() - t0) / k;
 }
 
 int main(int argc, char **argv) {
@@ -100,7 +82,7 @@ int main(int argc, char **argv) {
     memset(A, 1, n), memset(B, 2, n), memset(C, 3, n), memset(D, 4, n);
     double s2[2][64], use[2][64], all[2][64], px[2][64], m1[64], m2[64];
     unsigned long long ab[2] = {0, 0};
-    double load = loadavg();
+    double load = bench_loadavg();
     int k = n >= (8u << 20) ? 1 : (int)((8u << 20) / n);
     for (int r = 0; r < reps; r++) {
       for (int a = 1; a >= 0; a--) {
@@ -111,24 +93,24 @@ int main(int argc, char **argv) {
         px[a][r] = proxy(A, B, D, mem, n, k);
         ab[a] += (absorbed() - a0) / (unsigned long long)k;
       }
-      double t0 = now(), t1 = 0;
+      double t0 = bench_now(), t1 = 0;
       for (int i = 0; i < k; i++) {
-        double u = now();
+        double u = bench_now();
         memcpy(B, A, n);
         clobber(B);
-        t1 += now() - u;
+        t1 += bench_now() - u;
         memcpy(C, B, n);
         clobber(C);
       }
-      m1[r] = t1 / k, m2[r] = (now() - t0) / k;
+      m1[r] = t1 / k, m2[r] = (bench_now() - t0) / k;
     }
     if (memcmp(C, A, n) || memcmp(D, A, n)) {
       printf("bench_absorb: wrong bytes at size %zu\n", n);
       return 1;
     }
-    double S1 = median(s2[1], reps), S0 = median(s2[0], reps), U1 = median(use[1], reps), U0 = median(use[0], reps);
-    double L1 = median(all[1], reps), L0 = median(all[0], reps), P1 = median(px[1], reps), P0 = median(px[0], reps);
-    double M1 = median(m1, reps), M2 = median(m2, reps);
+    double S1 = bench_median(s2[1], reps), S0 = bench_median(s2[0], reps), U1 = bench_median(use[1], reps), U0 = bench_median(use[0], reps);
+    double L1 = bench_median(all[1], reps), L0 = bench_median(all[0], reps), P1 = bench_median(px[1], reps), P0 = bench_median(px[0], reps);
+    double M1 = bench_median(m1, reps), M2 = bench_median(m2, reps);
     char sz[16];
     snprintf(sz, sizeof sz, n >= (1 << 20) ? "%zuM" : "%zuK", n >= (1 << 20) ? n >> 20 : n >> 10);
     printf("%-8s %-8s %8.1fus %8.1fus %8.1fus %10s %6.1fx  load %.2f\n", sz, "submit2", S1 / 1e3, S0 / 1e3, M1 / 1e3,
@@ -140,6 +122,6 @@ int main(int argc, char **argv) {
            ab[0] / (unsigned long long)reps);
     free(A), free(B), free(C), free(D), free(mem);
   }
-  printf("load average at end %.2f\n", loadavg());
+  printf("load average at end %.2f\n", bench_loadavg());
   return 0;
 }
