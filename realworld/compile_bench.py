@@ -16,7 +16,6 @@ Writes BUILD/compile-bench/results.json and prints a table; ends with
 import argparse
 import json
 import os
-import resource
 import shlex
 import statistics
 import subprocess
@@ -25,6 +24,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from rw import proc  # noqa: E402
 LLVM_BIN = "/usr/lib/llvm-19/bin"
 SOURCE_EXT = (".c", ".cc", ".cpp", ".cxx")
 
@@ -61,12 +62,11 @@ def compile_commands(log):
 
 
 def cpu_of(cmd, cwd):
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        raise RuntimeError("failed (%d): %s" % (p.returncode, shlex.join(cmd)))
-    return (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    """CPU seconds (user + sys) of cmd and its children, from rw.proc's wait4 accounting."""
+    st, _, cpu = proc.run(cmd, cwd, None, subprocess.DEVNULL)
+    if st != 0:
+        raise RuntimeError("failed (%s): %s" % (st, shlex.join(cmd)))
+    return cpu
 
 
 def retarget(argv, obj):
