@@ -54,6 +54,7 @@ static void fork_child(void) {
   cp_eng.pid = getpid();
   if (cp_eng.slots) cp_ring_reset();
   atomic_store(&cp_eng.started, 0);
+  atomic_store(&cp_eng.serving, 0);
   atomic_store(&cp_eng.sleepers, 0);
   atomic_store(&cp_eng.wake_pending, 0);
   atomic_store(&cp_eng.svc_active, 0);

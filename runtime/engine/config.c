@@ -97,10 +97,14 @@ static int parse(const char *opts, struct config *c, const char *origin, int sta
       expect = "a size in bytes (e.g. wake_above=256k)";
       bad = parse_size(v, &x);
       if (!bad) c->wake_above = x;
-    } else if (!strcmp(k, "adaptive") || !strcmp(k, "stats") || !strcmp(k, "absorb")) {
+    } else if (!strcmp(k, "stats")) {
+      expect = "0, 1 or 2 (2 adds the adaptive verdict of every call site)";
+      bad = strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2");
+      if (!bad) c->stats = v[0] - '0';
+    } else if (!strcmp(k, "adaptive") || !strcmp(k, "absorb")) {
       expect = "0 or 1";
       bad = strcmp(v, "0") && strcmp(v, "1");
-      if (!bad) *(!strcmp(k, "adaptive") ? &c->adaptive : !strcmp(k, "stats") ? &c->stats : &c->absorb) = v[0] - '0';
+      if (!bad) *(!strcmp(k, "adaptive") ? &c->adaptive : &c->absorb) = v[0] - '0';
     } else if (!strcmp(k, "max_active")) {
       expect = "a number from 1 to 1000000";
       bad = parse_size(v, &x) || x < 1 || x > 1000000;
@@ -185,4 +189,5 @@ void cp_print_stats(void) {
           (unsigned long long)s.aborted, (unsigned long long)s.bytes_absorbed,
           (unsigned long long)s.csync_waited, s.csync_wait_ns / 1e6, (unsigned long long)s.segments_helped,
           (unsigned long long)s.segments_service, (unsigned long long)s.faults);
+  if (cp_cfg.stats >= 2) cp_site_print(stderr);
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <stdio.h>
 #include "copier.h"
 #include "copier_sanitizer_hooks.h"
 
@@ -206,6 +207,7 @@ struct ring_slot {
 struct engine {
   /* read-mostly */
   _Atomic int started;        /* service threads running (-1: none could start) */
+  _Atomic int serving;        /* a service thread reached its loop (verdicts before it measure start-up) */
   _Atomic int stopping;       /* at exit: no more offload */
   _Atomic int fork_pending;
   int pid;
@@ -328,6 +330,16 @@ CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, siz
 CP_HIDDEN void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns);
 /* Bytes of a grant a client did not use (evicted from its cache). */
 CP_HIDDEN void cp_site_return_grant(int16_t slot, size_t bytes);
+/* A copy of n bytes the site ran inline took ns: its local copy speed,
+ * which depends on where its buffers are (cache-hot or in DRAM). */
+CP_HIDDEN void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns);
+/* What copying n bytes inline at the site would take: from its samples,
+ * or a cache-speed guess before it has any. */
+CP_HIDDEN uint64_t cp_site_local_ns(int16_t slot, size_t n);
+/* The table, one line per site the engine was asked about (stats=2). */
+CP_HIDDEN void cp_site_print(FILE *out);
+/* Inline copies at least this large are worth timing for a sample. */
+#define CP_SITE_SAMPLE_MIN (16u << 10)
 
 /* config.c */
 CP_HIDDEN void cp_config_init(void);

@@ -165,6 +165,7 @@ static void *service_main(void *arg) {
    * submitter a futex wake (4-18 us in the call here) and the copy a
    * 15-25 us late start. A long sleep shrinks the spin back. */
   uint64_t spin_ns = cp_cfg.spin_us * 1000, spin_seen = 0;
+  atomic_store_explicit(&cp_eng.serving, 1, memory_order_relaxed);
   for (;;) {
     if (atomic_load_explicit(&cp_eng.fork_pending, memory_order_acquire) ||
         atomic_load_explicit(&cp_eng.stopping, memory_order_acquire)) {

@@ -28,6 +28,10 @@
  * The table is a fixed open-addressed array; when it is full, unknown sites
  * just offload. Updates are relaxed atomics: a lost update is harmless.
  */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
 #include "internal.h"
 
 #define SITE_SLOTS 1024
@@ -40,12 +44,19 @@
 #define PROBE_COPIES 8
 #define PROBE_BYTES_MAX (1ull << 30)
 #define LOCAL_BYTES_PER_NS 32 /* a local copy, up to the LLC size */
+#define LOCAL_BYTES_PER_NS_DRAM 12 /* above it */
+/* Samples are clamped to 4-128 B/ns: a sample taken across a preemption
+ * would otherwise make every later offload look like a win. */
+#define LOCAL_PS_MIN 8
+#define LOCAL_PS_MAX 250
 
 struct site {
   _Atomic uint64_t key;
   _Atomic int32_t score;
   _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
   _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
+  _Atomic uint32_t local_ps_per_byte; /* measured inline copy cost (0: none yet) */
+  _Atomic uint32_t verdicts, good;    /* offloaded copies judged, and won (stats=2) */
 };
 static struct site sites[SITE_SLOTS];
 
@@ -120,7 +131,13 @@ void cp_site_return_grant(int16_t slot, size_t bytes) {
 
 void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns) {
   struct site *s = &sites[slot];
+  atomic_fetch_add_explicit(&s->verdicts, 1, memory_order_relaxed);
+  if (good) atomic_fetch_add_explicit(&s->good, 1, memory_order_relaxed);
   int32_t was = atomic_load_explicit(&s->score, memory_order_relaxed), v = was + (good ? 1 : -2);
+  /* A losing site's probe that paid halves its distance to offloading:
+   * at the floor, +1 per probe took 17 probes (thousands of copies) to
+   * notice that its buffers or its consumer had changed. */
+  if (good && was < 0) v = was / 2 + 1;
   uint64_t probe = 0;
   if (!good && loss_ns > local_ns) {
     /* One such loss can be bad luck (a burst of other load): go inline,
@@ -136,4 +153,55 @@ void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_n
   if (v > SCORE_MAX) v = SCORE_MAX;
   if (v < SCORE_MIN) v = SCORE_MIN;
   atomic_store_explicit(&s->score, v, memory_order_relaxed);
+}
+
+void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns) {
+  if (slot < 0 || n == 0) return;
+  struct site *s = &sites[slot];
+  uint64_t ps = ns * 1000 / n;
+  if (ps < LOCAL_PS_MIN) ps = LOCAL_PS_MIN;
+  if (ps > LOCAL_PS_MAX) ps = LOCAL_PS_MAX;
+  uint32_t was = atomic_load_explicit(&s->local_ps_per_byte, memory_order_relaxed);
+  /* A moving average that follows faster samples quickly and slower ones
+   * slowly: what slows a copy down by accident (page faults on a buffer's
+   * first use, an interrupt, a preemption) only ever makes it slower, and
+   * a site's first sample is often its buffers' first touch. */
+  uint32_t v = !was ? (uint32_t)ps : ps < was ? (uint32_t)((was + ps) / 2) : (uint32_t)((7u * was + ps + 4) / 8);
+  atomic_store_explicit(&s->local_ps_per_byte, v, memory_order_relaxed);
+}
+
+uint64_t cp_site_local_ns(int16_t slot, size_t n) {
+  uint32_t ps = slot >= 0 ? atomic_load_explicit(&sites[slot].local_ps_per_byte, memory_order_relaxed) : 0;
+  if (ps) return (uint64_t)n * ps / 1000;
+  return n / (n <= ALWAYS_OFFLOAD ? LOCAL_BYTES_PER_NS : LOCAL_BYTES_PER_NS_DRAM);
+}
+
+void cp_site_print(FILE *out) {
+  fprintf(out, "copier: call sites (adaptive offload): score >= 0 offloads; won = offloaded copies that paid\n");
+  for (int i = 0; i < SITE_SLOTS; i++) {
+    struct site *s = &sites[i];
+    uint64_t key = atomic_load_explicit(&s->key, memory_order_relaxed);
+    uint32_t n = atomic_load_explicit(&s->verdicts, memory_order_relaxed);
+    uint32_t ps = atomic_load_explicit(&s->local_ps_per_byte, memory_order_relaxed);
+    if (!key) continue;
+    char where[160] = "";
+    Dl_info info;
+    /* Hand-written calls are keyed by their return address (shown as
+     * module+offset, for addr2line); CopierGen's ids are not code
+     * addresses and dladdr finds nothing for them. */
+    if (dladdr((void *)(uintptr_t)key, &info) && info.dli_fname) {
+      const char *base = strrchr(info.dli_fname, '/');
+      if (info.dli_sname)
+        snprintf(where, sizeof where, " (%s+0x%lx)", info.dli_sname,
+                 (unsigned long)((uintptr_t)key - (uintptr_t)info.dli_saddr));
+      else
+        snprintf(where, sizeof where, " (%s+0x%lx)", base ? base + 1 : info.dli_fname,
+                 (unsigned long)((uintptr_t)key - (uintptr_t)info.dli_fbase));
+    }
+    char speed[32] = "not sampled";
+    if (ps) snprintf(speed, sizeof speed, "%.1f B/ns", 1000.0 / ps);
+    fprintf(out, "copier:   site %#llx%s: score %d, won %u of %u offloaded, inline copy %s\n",
+            (unsigned long long)key, where, (int)atomic_load_explicit(&s->score, memory_order_relaxed),
+            atomic_load_explicit(&s->good, memory_order_relaxed), n, speed);
+  }
 }

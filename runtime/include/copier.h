@@ -134,7 +134,8 @@ copier_descr *shm_descr_bind(void *mem, size_t size);
  *   max_active=N     pending copies per thread before copying inline (256)
  *   ring=N           submission ring slots (default 4096)
  *   nt_above=BYTES   non-temporal stores for copies this large (0 = never)
- *   stats=0|1        print statistics at exit (default 0)
+ *   stats=0|1|2      print statistics at exit (default 0); 2 adds each
+ *                    call site's adaptive verdict and measured copy speed
  * Sizes accept k, m, g suffixes. Separators: ':' or ','.
  * copier_configure applies the same syntax at run time: returns 0, or -1
  * with a message on stderr and nothing changed. threads, poll, spin_us and

@@ -18,6 +18,8 @@
 
 int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);
 void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_ns);
+void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns);
+uint64_t cp_site_local_ns(int16_t slot, size_t n);
 
 /* Bytes a client copies inline at `site` (n per copy, plus what each grant
  * lets it copy without asking) until the site offloads again (a probe). */
@@ -48,9 +50,20 @@ int t_site_verdicts(void) {
    * grant above already booked part of it). */
   uint64_t b = inline_until_probe(0x5173001, n, &slot) + n + grant;
   CHECK(b >= (15u << 20) && b <= (17u << 20));
-  /* A good probe counts +1 only: still inline. */
+  /* A good probe halves the site's distance to offloading: from -2, it
+   * offloads again. */
   cp_site_outcome(slot, true, 0, local);
-  CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 0);
+  CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 1);
+  CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 1);
+  /* From the floor (-16) it takes three good probes (-7, -2, 0), not 17. */
+  for (int i = 0; i < 12; i++) cp_site_outcome(slot, false, local / 4, local);
+  for (int good = 0; good < 3; good++) {
+    (void)inline_until_probe(0x5173001, n, &slot);
+    CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 0);
+    cp_site_outcome(slot, true, 0, local);
+  }
+  CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 1);
+  CHECK(cp_site_should_offload(0x5173001, n, &slot, &grant) == 1);
 
   /* A copy that lost more than a whole local copy (a descheduled copier
    * holding a segment) sends a fresh site inline at once, probing as usual
@@ -85,6 +98,58 @@ int t_site_verdicts(void) {
   cp_site_outcome(slot, false, 50000, local);
   b = inline_until_probe(0x5173003, n, &slot);
   CHECK(b >= 50000ull * 1024 - n && b <= 50000ull * 1024 + n);
+  CHECK(copier_configure("adaptive=0") == 0);
+  return 0;
+}
+
+/* A site's local copy time: a cache-speed guess (32 B/ns) until its
+ * inline copies are timed, then their moving average, which follows faster
+ * samples quickly (half-way) and slower ones slowly (1/8: page faults and
+ * interrupts only ever slow a copy down), within 4-128 B/ns. */
+int t_site_local_speed(void) {
+  CHECK(copier_configure("adaptive=1") == 0);
+  const size_t n = 1000000; /* round figures: ns x 1000 / n = ps per byte */
+  int16_t slot = -1;
+  size_t grant;
+  CHECK(cp_site_should_offload(0x5173010, n, &slot, &grant) == 1 && slot >= 0);
+  CHECK(cp_site_local_ns(slot, n) == n / 32);
+  CHECK(cp_site_local_ns(-1, n) == n / 32);
+  cp_site_local_sample(slot, n, 100000); /* 10 B/ns out of DRAM: 100 ps/B */
+  CHECK(cp_site_local_ns(slot, n) == 100000);
+  cp_site_local_sample(slot, n, 250000); /* 4 B/ns: 1/8 of the way, (7 x 100 + 250 + 4) / 8 */
+  CHECK(cp_site_local_ns(slot, n) == 119000);
+  cp_site_local_sample(slot, n, 19000); /* faster: half-way, (119 + 19) / 2 */
+  CHECK(cp_site_local_ns(slot, n) == 69000);
+  cp_site_local_sample(slot, n, 1000000000); /* a preempted copy: clamped to 250 ps/B */
+  CHECK(cp_site_local_ns(slot, n) == (7 * 69 + 250 + 4) / 8 * 1000);
+  for (int i = 0; i < 8; i++) cp_site_local_sample(slot, n, 1); /* faster than any memory: 8 ps/B */
+  CHECK(cp_site_local_ns(slot, n) == 8000);
+  /* Sites keep their own speeds. */
+  int16_t other = -1;
+  CHECK(cp_site_should_offload(0x5173011, n, &other, &grant) == 1 && other >= 0 && other != slot);
+  CHECK(cp_site_local_ns(other, n) == n / 32);
+
+  /* Through the engine: a site that learnt "inline" times its inline
+   * copies, the one that asks the site and one per 4 MiB copied on the
+   * client's grant after it, so its estimate follows its buffers. */
+  CHECK(copier_configure("sync_below=8k") == 0);
+  csync_all();
+  const size_t m = 64 << 10;
+  char *src = big(m, 42), *dst = calloc(1, m);
+  int16_t s3 = -1;
+  CHECK(cp_site_should_offload(0x5173012, m, &s3, &grant) == 1 && s3 >= 0);
+  cp_site_outcome(s3, false, 10, m / 32);
+  cp_site_outcome(s3, false, 10, m / 32);
+  __copier_amemcpy_site(dst, src, m, 0x5173012); /* asks the site: inline, timed */
+  CHECK(cp_site_local_ns(s3, m) != m / 32 && memcmp(dst, src, m) == 0);
+  for (int i = 0; i < 64; i++) cp_site_local_sample(s3, m, m); /* pretend 1 B/ns (clamped: 4 B/ns) */
+  uint64_t slow = cp_site_local_ns(s3, m);
+  CHECK(slow >= m * 240 / 1000);
+  for (int i = 0; i < 80; i++) __copier_amemcpy_site(dst, src, m, 0x5173012); /* 5 MiB on the grant */
+  CHECK(cp_site_local_ns(s3, m) < slow * 3 / 4); /* a hot 64 KiB copy runs far above 4 B/ns */
+  CHECK(memcmp(dst, src, m) == 0);
+  free(src);
+  free(dst);
   CHECK(copier_configure("adaptive=0") == 0);
   return 0;
 }

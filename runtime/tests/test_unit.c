@@ -450,6 +450,12 @@ static void child_stats_absorb(void) {
   _exit(99);
 }
 
+static void child_stats_sites(void) {
+  setenv("COPIER_OPTIONS", "stats=2:sync_below=4k", 1);
+  execl(self_path, self_path, "--copy-once", (char *)NULL);
+  _exit(99);
+}
+
 static void child_stats(void) {
   setenv("COPIER_OPTIONS", "stats=1:sync_below=4k", 1);
   execl(self_path, self_path, "--copy-once", (char *)NULL);
@@ -467,6 +473,16 @@ static int t_stats(void) {
   st = in_child(child_stats_absorb, err, sizeof err);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   CHECK(strstr(err, "bytes absorbed 1048576\n") && strstr(err, "never executed 1;"));
+  CHECK(!strstr(err, "call sites"));
+  /* stats=2 adds the site table: the copy's call site (a return address in
+   * this binary, shown module+offset or symbol+offset), its score (a new
+   * site starts at 2) and no verdict: the first copy starts the service
+   * thread, which says nothing about the site. */
+  st = in_child(child_stats_sites, err, sizeof err);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK(strstr(err, "copier: call sites (adaptive offload)"));
+  CHECK(strstr(err, "copier:   site 0x") && strstr(err, "+0x"));
+  CHECK(strstr(err, ": score 2, won 0 of 0 offloaded, inline copy not sampled\n"));
   return 0;
 }
 
@@ -538,7 +554,7 @@ int main(int argc, char **argv) {
       {"small", t_small}, {"basic", t_basic}, {"chain", t_chain}, {"move", t_move}, {"src", t_src},
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
       {"site_verdicts", t_site_verdicts}, {"site_colocated", t_site_colocated}, {"in_flight", t_in_flight},
-      {"site_alternating", t_site_alternating},
+      {"site_alternating", t_site_alternating}, {"site_local_speed", t_site_local_speed},
       {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream},
       {"absorb_chain", t_absorb_chain}, {"absorb_partial", t_absorb_partial},
       {"absorb_lazy_never", t_absorb_lazy_never}, {"absorb_abort", t_absorb_abort},
