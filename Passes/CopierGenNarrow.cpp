@@ -30,7 +30,12 @@ namespace gen {
 /// The accesses of up to two narrow csyncs on a path count as instructions:
 /// a field reload between a copy and its use (expat's storeAtts: copy, a
 /// pointer load, the csync) is no window worth two engine calls and an
-/// inline test (xmlwf ran 0.95x clang-19 with 1.4 M such copies).
+/// inline test (xmlwf ran 0.95x clang-19 with 1.4 M such copies). So do
+/// other loads and stores of the bytes a narrow csync on the path covers
+/// (the placement gives them no csync of their own): zlib's flush_pending,
+/// `zmemcpy(strm->next_out, ...); strm->next_out += len;` then a read the
+/// whole range waits for, inlined 21 times in deflate.c, is no window
+/// either (its inline tests grew deflate_slow's hot loop).
 bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
                 const LoopInfo &LI) {
   SmallPtrSet<const Instruction *, 8> At, NarrowAt;
@@ -43,6 +48,27 @@ bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
     else if (P->K == Plan::OnEdge)
       Edges.insert({P->From, P->To});
   }
+  // The bytes the narrow csyncs cover: the same pointer, at most as wide.
+  auto Covered = [&](const Instruction *I) {
+    const Value *Ptr = getLoadStorePointerOperand(I);
+    if (!Ptr)
+      return false;
+    const DataLayout &DL = I->getModule()->getDataLayout();
+    Type *Ty = isa<LoadInst>(I) ? I->getType()
+                                : cast<StoreInst>(I)->getValueOperand()->getType();
+    TypeSize Size = DL.getTypeStoreSize(Ty);
+    if (Size.isScalable())
+      return false;
+    return any_of(NarrowAt, [&](const Instruction *N) {
+      const Value *NP = getLoadStorePointerOperand(N);
+      if (NP != Ptr)
+        return false;
+      Type *NT = isa<LoadInst>(N) ? N->getType()
+                                  : cast<StoreInst>(N)->getValueOperand()->getType();
+      TypeSize NS = DL.getTypeStoreSize(NT);
+      return !NS.isScalable() && Size.getFixedValue() <= NS.getFixedValue();
+    });
+  };
   unsigned NarrowLeft = 2;
   const Value *D = S.Dst->stripPointerCasts();
   SmallPtrSet<const BasicBlock *, 8> Seen;
@@ -68,6 +94,12 @@ bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
       }
       if (NarrowAt.count(I)) {
         if (NarrowLeft-- == 0 || Left-- == 0)
+          return false;
+        continue;
+      }
+      if ((isa<LoadInst>(I) || isa<StoreInst>(I)) && !I->isVolatile() &&
+          !cast<Instruction>(I)->isAtomic() && Covered(I)) {
+        if (Left-- == 0)
           return false;
         continue;
       }

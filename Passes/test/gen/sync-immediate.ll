@@ -284,3 +284,46 @@ define i8 @field_reload_then_use(ptr %d, ptr noalias %s, ptr %st, i64 %n) {
   %r = add i8 %v, %w
   ret i8 %r
 }
+
+; The same field updated after its reload (zlib's flush_pending:
+; `zmemcpy(strm->next_out, ...); strm->next_out += len;` then a read of
+; the destination): the store writes the bytes the narrow csync of the
+; load covers, gets no csync of its own, and counts as an instruction too:
+; the copy stays memcpy. A store to other bytes is work (next function).
+; CHECK-LABEL: define i8 @field_update_then_use(
+; CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+; CHECK-NOT: csync
+; CHECK: ret i8
+; REM: memcpy of unknown bytes not converted: used-immediately
+; OFF-LABEL: define i8 @field_update_then_use(
+; OFF: call ptr @__copier_amemcpy_site(
+; OFF: call void @csync(ptr %st, i64 8)
+; OFF: call void @csync(ptr %d, i64 %n)
+define i8 @field_update_then_use(ptr %d, ptr noalias %s, ptr %st, i64 %n) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  %q = load ptr, ptr %st
+  %q1 = getelementptr inbounds i8, ptr %q, i64 %n
+  store ptr %q1, ptr %st
+  %v = load i8, ptr %d
+  ret i8 %v
+}
+
+; A load of other memory between them is work the copy overlaps: the copy
+; stays asynchronous, the field's load gets its narrow csync, its store none.
+; CHECK-LABEL: define i8 @field_update_then_work(
+; CHECK: call ptr @__copier_amemcpy_site(
+; CHECK: call void @csync(ptr %st, i64 8)
+; CHECK-NOT: call void @csync(ptr %st
+; CHECK: %w = load i64, ptr %o
+; CHECK: call void @csync(ptr %d, i64 %n)
+define i8 @field_update_then_work(ptr %d, ptr noalias %s, ptr %st, ptr noalias %o, i64 %n) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  %q = load ptr, ptr %st
+  %q1 = getelementptr inbounds i8, ptr %q, i64 %n
+  store ptr %q1, ptr %st
+  %w = load i64, ptr %o
+  %v = load i8, ptr %d
+  %t = trunc i64 %w to i8
+  %r = add i8 %v, %t
+  ret i8 %r
+}
