@@ -46,9 +46,9 @@ RT_TEST_OBJ := $(BUILD)/obj/runtime-tests
 RT_TEST_CC  := $(CLANG19) -O2 -g -pthread -std=gnu11 -rdynamic -Wall -Iruntime/include
 ENGINE_SRCS_ALL := $(ENGINE_SRCS) $(wildcard runtime/engine/*.h) runtime/include/copier.h runtime/copier_sanitizer_hooks.h
 
-$(RT_TEST_OBJ)/test_unit: runtime/tests/test_unit.c runtime/tests/test_absorb.c runtime/tests/test_site.c runtime/tests/unit.h $(BUILD)/lib/libcopier.a
+$(RT_TEST_OBJ)/test_unit: runtime/tests/test_unit.c runtime/tests/test_absorb.c runtime/tests/test_site.c runtime/tests/test_shared.c runtime/tests/unit.h $(ENGINE_SRCS_ALL) $(BUILD)/lib/libcopier.a
 	@mkdir -p $(dir $@)
-	$(RT_TEST_CC) $< runtime/tests/test_absorb.c runtime/tests/test_site.c $(BUILD)/lib/libcopier.a -o $@
+	$(RT_TEST_CC) -Iruntime $< runtime/tests/test_absorb.c runtime/tests/test_site.c runtime/tests/test_shared.c $(BUILD)/lib/libcopier.a -o $@
 $(RT_TEST_OBJ)/test_model: runtime/tests/test_model.c $(BUILD)/lib/libcopier.a
 	@mkdir -p $(dir $@)
 	$(RT_TEST_CC) $< $(BUILD)/lib/libcopier.a -o $@

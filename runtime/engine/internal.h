@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include "copier.h"
 #include "copier_sanitizer_hooks.h"
 
@@ -42,7 +43,7 @@ enum { SEG_PENDING = 0, SEG_CLAIMED = 1, SEG_DONE = 2 };
 #define SEG_STATE(v) ((v) & 3u)
 
 #define DESCR_MAGIC 0x43505944u /* "CPYD" */
-#define DESCR_VERSION 3u
+#define DESCR_VERSION 4u
 
 enum {
   DF_ORDERED = 1u << 0,  /* overlapping move: segments strictly in order */
@@ -61,7 +62,8 @@ struct copier_descr {
   uint32_t magic, version;
   uint64_t n, gran, nseg;
   _Atomic uint32_t flags;
-  _Atomic uint32_t futex;     /* bumped when the last segment completes */
+  _Atomic uint32_t futex;     /* bumped when the last segment completes, and for waiters (below) */
+  _Atomic uint32_t waiters;   /* threads of any process asleep on `futex` for a segment (DF_SHARED) */
   _Atomic uint64_t remaining; /* segments not yet DONE */
   _Atomic uint64_t fault_addr;/* 0, or the faulting address + 1 */
   _Atomic int32_t fault_sig;
@@ -274,6 +276,13 @@ CP_HIDDEN void cp_sync_segments(struct client *c, struct node *nd, uint64_t firs
 CP_HIDDEN void cp_descr_setup(struct copier_descr *d, char *dst, const char *src, size_t n,
                               size_t gran, uint32_t flags, uint32_t stride);
 CP_HIDDEN void cp_wait_done(struct copier_descr *d, uint64_t j);
+/* Segments j0..j1 of d are DONE (stored by the caller): wake the threads
+ * of other processes that sleep on a shared descriptor for them. */
+CP_HIDDEN void cp_segments_done(struct copier_descr *d);
+/* The runnable-task count in a /proc/loadavg line, or -1 (service.c). */
+CP_HIDDEN int cp_parse_runnable(const char *loadavg_line);
+/* futex(2) on a 32-bit word; ts may be NULL. */
+CP_HIDDEN long cp_futex(_Atomic uint32_t *w, int op, uint32_t val, const struct timespec *ts);
 CP_HIDDEN uint64_t cp_now_ns(void);
 
 /* absorb.c: copy absorption (see the comment at its top) */

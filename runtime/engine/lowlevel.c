@@ -190,6 +190,7 @@ size_t copier_abort(copier_descr *d) {
       atomic_fetch_sub_explicit(&d->remaining, 1, memory_order_acq_rel);
     }
   }
+  if (atomic_load_explicit(&d->flags, memory_order_relaxed) & DF_SHARED) cp_segments_done(d);
   for (uint64_t j = 0; j < d->nseg; j++) cp_wait_done(d, j);
   STAT_ADD(&c->st, aborted, 1);
   if ((atomic_load_explicit(&d->flags, memory_order_relaxed) & DF_LAZY) && dropped_segs == d->nseg && d->nseg)

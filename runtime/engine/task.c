@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#include <linux/futex.h>
 #include "internal.h"
 
 uint64_t cp_now_ns(void) {
@@ -25,6 +26,7 @@ void cp_descr_setup(struct copier_descr *d, char *dst, const char *src, size_t n
   d->nseg = nseg;
   atomic_store_explicit(&d->flags, flags, memory_order_relaxed);
   atomic_store_explicit(&d->futex, 0, memory_order_relaxed);
+  atomic_store_explicit(&d->waiters, 0, memory_order_relaxed);
   atomic_store_explicit(&d->remaining, nseg, memory_order_relaxed);
   atomic_store_explicit(&d->fault_addr, 0, memory_order_relaxed);
   atomic_store_explicit(&d->fault_sig, 0, memory_order_relaxed);
@@ -69,6 +71,7 @@ static void copy_claimed_run(struct copier_descr *d, uint64_t j0, uint64_t j1, s
   for (uint64_t j = j0; j <= j1; j++) atomic_store_explicit(SEG(d, j), SEG_DONE, memory_order_release);
   if (atomic_fetch_sub_explicit(&d->remaining, cnt, memory_order_acq_rel) == cnt)
     atomic_fetch_add_explicit(&d->futex, 1, memory_order_release);
+  if (fl & DF_SHARED) cp_segments_done(d);
   if (service)
     atomic_fetch_add_explicit(&st->svc_segs, cnt, memory_order_relaxed);
   else
@@ -92,8 +95,48 @@ static inline bool claim(struct copier_descr *d, uint64_t j) {
 }
 
 /* Wait for a segment someone else claimed. Spins briefly (a segment takes a
- * few microseconds), then yields so a descheduled copier can run. */
+ * few microseconds), then yields so a descheduled copier can run.
+ *
+ * A shared descriptor's segment is copied by another process's service
+ * thread, which a waiter cannot help: after a short spin the waiter sleeps
+ * on the descriptor's futex word (a process-shared futex: the descriptor is
+ * in shared memory) and the copier wakes it when it completes a segment.
+ * Polling with 20 us sleeps there (after ~100 us of spinning that took
+ * the CPU from that very copier on this 2-vCPU machine) ran shm_pipe's port
+ * at 0.4-0.6x clang-19 in some runs. The sleep has a timeout, so a copier
+ * that died (its process killed) cannot hang the waiter forever unnoticed:
+ * it keeps polling, slowly. */
+#define SHARED_SPINS 256
+static void wait_shared(struct copier_descr *d, uint64_t j) {
+  for (unsigned spins = 0; spins < SHARED_SPINS; spins++) {
+    if (atomic_load_explicit(SEG(d, j), memory_order_acquire) == SEG_DONE) return;
+    cp_pause();
+  }
+  const struct timespec limit = {0, 10000000}; /* 10 ms */
+  for (;;) {
+    uint32_t seq = atomic_load_explicit(&d->futex, memory_order_acquire);
+    /* Dekker with cp_segments_done: this increment and the copier's
+     * DONE store are both seq_cst-ordered with the other side's load. */
+    atomic_fetch_add_explicit(&d->waiters, 1, memory_order_seq_cst);
+    bool done = atomic_load_explicit(SEG(d, j), memory_order_seq_cst) == SEG_DONE;
+    if (!done) cp_futex(&d->futex, FUTEX_WAIT, seq, &limit);
+    atomic_fetch_sub_explicit(&d->waiters, 1, memory_order_relaxed);
+    if (done || atomic_load_explicit(SEG(d, j), memory_order_acquire) == SEG_DONE) return;
+  }
+}
+
+void cp_segments_done(struct copier_descr *d) {
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&d->waiters, memory_order_relaxed) == 0) return;
+  atomic_fetch_add_explicit(&d->futex, 1, memory_order_release);
+  cp_futex(&d->futex, FUTEX_WAKE, INT32_MAX, NULL);
+}
+
 void cp_wait_done(struct copier_descr *d, uint64_t j) {
+  if (atomic_load_explicit(&d->flags, memory_order_relaxed) & DF_SHARED) {
+    wait_shared(d, j);
+    return;
+  }
   unsigned spins = 0;
   while (atomic_load_explicit(SEG(d, j), memory_order_acquire) != SEG_DONE) {
     if (++spins < 4000) {

@@ -555,6 +555,8 @@ int main(int argc, char **argv) {
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
       {"site_verdicts", t_site_verdicts}, {"site_colocated", t_site_colocated}, {"in_flight", t_in_flight},
       {"site_alternating", t_site_alternating}, {"site_local_speed", t_site_local_speed},
+      {"shared_wait_sleeps", t_shared_wait_sleeps}, {"shared_wait_race", t_shared_wait_race},
+      {"loadavg_parse", t_loadavg_parse},
       {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream},
       {"absorb_chain", t_absorb_chain}, {"absorb_partial", t_absorb_partial},
       {"absorb_lazy_never", t_absorb_lazy_never}, {"absorb_abort", t_absorb_abort},
