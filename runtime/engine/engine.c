@@ -406,6 +406,21 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     off = cp_site_should_offload(site, n, &slot, &grant) != 0;
     if (grant) keep_inline_grant(c, site, slot, grant);
   }
+  /* Until a service thread first runs, only the copy that starts it is
+   * offloaded (unjudged: it waits for the thread's start, 27-31 us at
+   * best); later adaptive copies are copied here. A new thread can wait
+   * milliseconds for a CPU (placed behind its creator), and copies queued
+   * meanwhile were taken over by their csyncs at once: judging them sent
+   * sites that gain from offloading inline, and not judging them let
+   * recv-then-parse offload ~800 16 KiB copies in a row for nothing
+   * (1.18x the time in some runs). */
+  bool unjudged = false;
+  if (off && slot >= 0 && CP_UNLIKELY(!atomic_load_explicit(&cp_eng.serving, memory_order_relaxed))) {
+    if (atomic_load_explicit(&cp_eng.started, memory_order_acquire) != 0)
+      off = false;
+    else
+      unjudged = true;
+  }
   /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
    * but only until wake_above bytes went inline that way; then wake it.
    * (Without that a stream of mid-size copies never woke the copier.) */
@@ -453,11 +468,8 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   cp_descr_setup(nd->d, dst, src, n, gran, fl, SEG_PAD);
   nd->d->ret = ret;
   nd->d->site = site;
-  /* A copy submitted before any service thread ran waits for the thread's
-   * start (27-31 us measured): that says nothing about the site, and two
-   * such verdicts sent a site that gains from offloading inline. */
-  if (slot >= 0 && !atomic_load_explicit(&cp_eng.serving, memory_order_relaxed)) slot = -1;
-  nd->site_slot = slot;
+  if (slot >= 0) cp_site_offloaded(slot);
+  nd->site_slot = unjudged ? -1 : slot;
   /* Only a verdict uses it; sched_getcpu reads glibc's rseq area (~ns). */
   nd->submit_cpu = slot >= 0 ? (int16_t)sched_getcpu() : -1;
   atomic_store_explicit(&nd->svc_colocated, 0, memory_order_relaxed);

@@ -345,6 +345,8 @@ CP_HIDDEN void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns);
 /* What copying n bytes inline at the site would take: from its samples,
  * or a cache-speed guess before it has any. */
 CP_HIDDEN uint64_t cp_site_local_ns(int16_t slot, size_t n);
+/* A copy of the site went to a service thread (stats=2 counts them). */
+CP_HIDDEN void cp_site_offloaded(int16_t slot);
 /* The table, one line per site the engine was asked about (stats=2). */
 CP_HIDDEN void cp_site_print(FILE *out);
 /* Inline copies at least this large are worth timing for a sample. */

@@ -56,7 +56,7 @@ struct site {
   _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
   _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
   _Atomic uint32_t local_ps_per_byte; /* measured inline copy cost (0: none yet) */
-  _Atomic uint32_t verdicts, good;    /* offloaded copies judged, and won (stats=2) */
+  _Atomic uint32_t offloaded, verdicts, good; /* copies offloaded, judged, won (stats=2) */
 };
 static struct site sites[SITE_SLOTS];
 
@@ -155,6 +155,10 @@ void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_n
   atomic_store_explicit(&s->score, v, memory_order_relaxed);
 }
 
+void cp_site_offloaded(int16_t slot) {
+  atomic_fetch_add_explicit(&sites[slot].offloaded, 1, memory_order_relaxed);
+}
+
 void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns) {
   if (slot < 0 || n == 0) return;
   struct site *s = &sites[slot];
@@ -177,7 +181,7 @@ uint64_t cp_site_local_ns(int16_t slot, size_t n) {
 }
 
 void cp_site_print(FILE *out) {
-  fprintf(out, "copier: call sites (adaptive offload): score >= 0 offloads; won = offloaded copies that paid\n");
+  fprintf(out, "copier: call sites (adaptive offload): score >= 0 offloads; won = judged offloaded copies that paid\n");
   for (int i = 0; i < SITE_SLOTS; i++) {
     struct site *s = &sites[i];
     uint64_t key = atomic_load_explicit(&s->key, memory_order_relaxed);
@@ -200,8 +204,9 @@ void cp_site_print(FILE *out) {
     }
     char speed[32] = "not sampled";
     if (ps) snprintf(speed, sizeof speed, "%.1f B/ns", 1000.0 / ps);
-    fprintf(out, "copier:   site %#llx%s: score %d, won %u of %u offloaded, inline copy %s\n",
+    fprintf(out, "copier:   site %#llx%s: score %d, offloaded %u, won %u of %u judged, inline copy %s\n",
             (unsigned long long)key, where, (int)atomic_load_explicit(&s->score, memory_order_relaxed),
+            atomic_load_explicit(&s->offloaded, memory_order_relaxed),
             atomic_load_explicit(&s->good, memory_order_relaxed), n, speed);
   }
 }

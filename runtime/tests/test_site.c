@@ -192,6 +192,41 @@ int t_site_colocated(void) {
   return 0;
 }
 
+/* Until the service thread first runs, only the copy that starts it is
+ * offloaded; the next ones are copied by their submitter. In a child pinned
+ * to one CPU the new thread cannot run while the submitter keeps the CPU, so
+ * a burst of copies right after the first one used to be queued and taken
+ * over by its csyncs one by one (and, unjudged, kept the site offloading). */
+int t_site_before_serving(void) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0) _exit(3);
+    if (copier_configure("adaptive=1:sync_below=8k") != 0) _exit(4);
+    size_t n = 16 << 10;
+    char *s = big(n, 43), *d = calloc(1, n);
+    struct copier_stats a, b;
+    copier_get_stats(&a);
+    for (int i = 0; i < 50; i++) {
+      __copier_amemcpy_site(d, s, n, 0x5E2F1A6);
+      csync(d, n);
+      if (memcmp(d, s, n) != 0) _exit(5);
+    }
+    copier_get_stats(&b);
+    unsigned long long off = b.offloaded - a.offloaded;
+    printf("     site_before_serving: %llu of 50 offloaded\n", off);
+    fflush(stdout);
+    _exit(off >= 1 && off <= 3 ? 0 : 6);
+  }
+  int st = 0;
+  CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  return 0;
+}
+
 /* __copier_in_flight, which CopierGen's clones ask at entry: 1 while a
  * copy of this thread that is not yet retired touches either range, 0 once
  * none does (then the clone runs the unsynced original). */
