@@ -1,7 +1,7 @@
 # deps: the Debian packages the build and the tests need. Installs the missing
 # ones with apt-get when run as root; otherwise prints the exact command.
 DEBIAN_DEPS := clang-19 llvm-19-dev llvm-19-tools libclang-19-dev lld-19 \
-               libclang-rt-19-dev cmake ninja-build python3 dpkg-dev
+               libclang-rt-19-dev cmake ninja-build python3 dpkg-dev valgrind
 
 .PHONY: deps deps-check
 deps deps-check:
