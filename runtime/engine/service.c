@@ -158,24 +158,32 @@ static void sleep_until_work(void) {
   atomic_fetch_sub_explicit(&cp_eng.sleepers, 1, memory_order_seq_cst);
 }
 
-/* Whether more threads are runnable than this process may use CPUs: then
+/* Whether more tasks are runnable than the machine has CPUs online: then
  * an idle service thread that spins takes a CPU from one of them (another
  * process's, too: shm_pipe's consumer). /proc/loadavg's fourth field is the
- * kernel's count of runnable tasks, this thread included; re-read at most
- * every CONTENTION_NS. -1: cannot tell (no /proc): assume not. */
+ * kernel's count of runnable tasks on all CPUs, this thread included, so it
+ * is compared with the online CPUs, not this process's affinity (a process
+ * pinned to 2 of 64 CPUs would otherwise never spin). Re-read at most every
+ * CONTENTION_NS of spin. One descriptor per process, opened once (a child
+ * after fork keeps using the inherited one: pread at offset 0 reads fresh
+ * figures). No /proc: assume no contention. */
 #define CONTENTION_NS 20000
+static _Atomic int cp_loadavg_fd = -2; /* -2: not opened yet, -1: unavailable */
+static int cp_online_cpus;
+
 struct contention_probe {
-  int fd, ncpu;
   uint64_t at;
   bool contended;
 };
 
 static void contention_open(struct contention_probe *p) {
-  cpu_set_t set;
-  p->ncpu = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)sysconf(_SC_NPROCESSORS_ONLN);
-  p->fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
   p->at = 0;
   p->contended = false;
+  if (atomic_load_explicit(&cp_loadavg_fd, memory_order_acquire) != -2) return;
+  cp_online_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+  int expect = -2;
+  if (!atomic_compare_exchange_strong(&cp_loadavg_fd, &expect, fd < 0 ? -1 : fd) && fd >= 0) close(fd);
 }
 
 /* Parse "0.65 1.32 1.47 3/345 12345": the runnable count before '/'. */
@@ -192,15 +200,15 @@ int cp_parse_runnable(const char *buf) {
 }
 
 static bool contended(struct contention_probe *p, uint64_t now) {
-  if (p->fd < 0) return false;
+  int fd = atomic_load_explicit(&cp_loadavg_fd, memory_order_relaxed);
+  if (fd < 0 || cp_online_cpus <= 0) return false;
   if (now - p->at < CONTENTION_NS) return p->contended;
   p->at = now;
   char buf[128];
-  ssize_t r = pread(p->fd, buf, sizeof buf - 1, 0);
+  ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
   if (r <= 0) return p->contended = false;
   buf[r] = 0;
-  int running = cp_parse_runnable(buf);
-  return p->contended = running > p->ncpu;
+  return p->contended = cp_parse_runnable(buf) > cp_online_cpus;
 }
 
 static void *service_main(void *arg) {
