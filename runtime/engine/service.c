@@ -18,7 +18,8 @@
  * after a task that ran on its submitter's CPU
  * (the scheduler shares one core between them: spinning would only steal
  * the submitter's time), and cut short when more tasks are runnable than
- * the process has CPUs (/proc/loadavg, read at most every 20 us of spin).
+ * the machine has CPUs online (/proc/loadavg, read at most every 20 us of
+ * spin).
  */
 #define _GNU_SOURCE
 #include <errno.h>
