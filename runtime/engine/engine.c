@@ -53,6 +53,13 @@ static void record_outcome(struct node *nd) {
    * csync did not wait at all. */
   uint64_t local_ns = cp_site_local_ns(nd->site_slot, nd->cn);
   bool colocated = atomic_load_explicit(&nd->svc_colocated, memory_order_relaxed) != 0;
+  /* The service ran the copy on the CPU it was submitted from. If this
+   * thread (which retires the copy) is now on another CPU, the scheduler
+   * most likely moved it there when it woke the copier onto its CPU (wake
+   * placement), and the two ran side by side: not the preempted case.
+   * recv-then-parse at 4 MiB lost its offloads for whole runs to such
+   * verdicts (waits of 0, "colocated"). */
+  if (colocated && sched_getcpu() != nd->submit_cpu) colocated = false;
   bool good = nd->d->nseg <= 1 ? !nd->waited && nd->wait_ns == 0
                                 : nd->wait_ns * 2 < local_ns && nd->helped * 4 < nd->d->nseg * 3;
   /* A copy the service ran on the submitter's own CPU bought no overlap,
@@ -60,6 +67,10 @@ static void record_outcome(struct node *nd) {
   if (colocated) good = false;
   uint64_t loss = nd->wait_ns > local_ns / 2 ? nd->wait_ns - local_ns / 2 : 0;
   if (colocated && loss < local_ns) loss = local_ns;
+  if (!good)
+    cp_site_loss_reason(nd->site_slot, colocated                         ? CP_LOSS_COLOCATED
+                                       : nd->helped * 4 >= nd->d->nseg * 3 ? CP_LOSS_TAKEN_OVER
+                                                                          : CP_LOSS_WAITED);
   cp_site_outcome(nd->site_slot, good, loss, local_ns);
   nd->site_slot = -1;
 }

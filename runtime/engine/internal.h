@@ -345,6 +345,11 @@ CP_HIDDEN void cp_site_local_sample(int16_t slot, size_t n, uint64_t ns);
 /* What copying n bytes inline at the site would take: from its samples,
  * or a cache-speed guess before it has any. */
 CP_HIDDEN uint64_t cp_site_local_ns(int16_t slot, size_t n);
+/* Why an offloaded copy was judged a loss (stats=2 counts them per site):
+ * the copier ran on the submitter's CPU; the submitter's csyncs copied 3/4
+ * or more of it themselves; they waited too long for the copier. */
+enum { CP_LOSS_COLOCATED, CP_LOSS_TAKEN_OVER, CP_LOSS_WAITED, CP_LOSS_KINDS };
+CP_HIDDEN void cp_site_loss_reason(int16_t slot, int why);
 /* A copy of the site went to a service thread (stats=2 counts them). */
 CP_HIDDEN void cp_site_offloaded(int16_t slot);
 /* The table, one line per site the engine was asked about (stats=2). */

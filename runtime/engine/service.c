@@ -137,6 +137,13 @@ static bool process(struct node *nd, struct cstats *st) {
       atomic_store_explicit(&nd->svc_colocated, 1, memory_order_relaxed);
     }
     cp_run_task(d, st, true);
+    /* Woken onto its submitter's CPU, a copier is often moved to the idle
+     * one within microseconds (load balancing): then both ran side by
+     * side. Only a copy that also ends there counts as co-located. */
+    if (colocated && sched_getcpu() != nd->submit_cpu) {
+      colocated = false;
+      atomic_store_explicit(&nd->svc_colocated, 0, memory_order_relaxed);
+    }
     if (atomic_load_explicit(&d->fault_addr, memory_order_relaxed))
       atomic_store_explicit(&nd->owner->fault_pending, 1, memory_order_release);
   }

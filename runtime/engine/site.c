@@ -57,6 +57,7 @@ struct site {
   _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
   _Atomic uint32_t local_ps_per_byte; /* measured inline copy cost (0: none yet) */
   _Atomic uint32_t offloaded, verdicts, good; /* copies offloaded, judged, won (stats=2) */
+  _Atomic uint32_t lost[CP_LOSS_KINDS];         /* losses by reason (stats=2) */
 };
 static struct site sites[SITE_SLOTS];
 
@@ -155,6 +156,10 @@ void cp_site_outcome(int16_t slot, bool good, uint64_t loss_ns, uint64_t local_n
   atomic_store_explicit(&s->score, v, memory_order_relaxed);
 }
 
+void cp_site_loss_reason(int16_t slot, int why) {
+  if (why >= 0 && why < CP_LOSS_KINDS) atomic_fetch_add_explicit(&sites[slot].lost[why], 1, memory_order_relaxed);
+}
+
 void cp_site_offloaded(int16_t slot) {
   atomic_fetch_add_explicit(&sites[slot].offloaded, 1, memory_order_relaxed);
 }
@@ -204,9 +209,15 @@ void cp_site_print(FILE *out) {
     }
     char speed[32] = "not sampled";
     if (ps) snprintf(speed, sizeof speed, "%.1f B/ns", 1000.0 / ps);
-    fprintf(out, "copier:   site %#llx%s: score %d, offloaded %u, won %u of %u judged, inline copy %s\n",
+    char lost[96] = "";
+    uint32_t lc = atomic_load_explicit(&s->lost[CP_LOSS_COLOCATED], memory_order_relaxed),
+             lt = atomic_load_explicit(&s->lost[CP_LOSS_TAKEN_OVER], memory_order_relaxed),
+             lw = atomic_load_explicit(&s->lost[CP_LOSS_WAITED], memory_order_relaxed);
+    if (lc + lt + lw)
+      snprintf(lost, sizeof lost, " (lost: %u on the submitter's CPU, %u taken over, %u waited)", lc, lt, lw);
+    fprintf(out, "copier:   site %#llx%s: score %d, offloaded %u, won %u of %u judged%s, inline copy %s\n",
             (unsigned long long)key, where, (int)atomic_load_explicit(&s->score, memory_order_relaxed),
             atomic_load_explicit(&s->offloaded, memory_order_relaxed),
-            atomic_load_explicit(&s->good, memory_order_relaxed), n, speed);
+            atomic_load_explicit(&s->good, memory_order_relaxed), n, lost, speed);
   }
 }
