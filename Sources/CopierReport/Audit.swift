@@ -12,6 +12,9 @@ public struct Audit: Sendable {
     public var copyBySite: [String: Int] = [:]
     /// Indexes into `events`, per site id.
     public var eventsBySite: [String: [Int]] = [:]
+    /// Handoff records (indexes into `events`) per clone they call: a csync
+    /// inside a clone has no site of its own (site 0), it guards these.
+    public var handoffsByClone: [String: [Int]] = [:]
     public var summary = Summary()
 
     public struct Summary: Sendable, Equatable {
@@ -47,7 +50,10 @@ public struct Audit: Sendable {
         copies = Audit.sortedByPlace(copies)
         events = Audit.sortedByPlace(events)
         for (i, c) in copies.enumerated() where copyBySite[c.site] == nil { copyBySite[c.site] = i }
-        for (i, e) in events.enumerated() { eventsBySite[e.site, default: []].append(i) }
+        for (i, e) in events.enumerated() {
+            eventsBySite[e.site, default: []].append(i)
+            if e.kind == .handoff { handoffsByClone[e.clone, default: []].append(i) }
+        }
         var s = Summary()
         s.sites = copies.count
         for c in copies {
@@ -60,7 +66,12 @@ public struct Audit: Sendable {
             case .csync:
                 s.csyncs += 1
                 s.csyncReasons[e.reason, default: 0] += 1
-                if let ci = copyBySite[e.site], copies[ci].converted { s.csyncsOfConverted += 1 }
+                if let ci = copyBySite[e.site], copies[ci].converted {
+                    s.csyncsOfConverted += 1
+                } else if copyBySite[e.site] == nil, let hs = handoffsByClone[e.function],
+                          hs.contains(where: { copyBySite[events[$0].site].map { copies[$0].converted } ?? false }) {
+                    s.csyncsOfConverted += 1  // in a clone: guards the copies handed off into it
+                }
             case .csyncRemoved: s.removedCsyncs += 1
             case .loopPipelined: s.pipelinedLoops += 1
             case .returnHandoff: s.returnHandoffs += 1
@@ -136,7 +147,19 @@ public struct Audit: Sendable {
     }
 
     func copyLabel(_ e: Record) -> String {
-        guard let c = copy(of: e) else { return "copy site \(e.site) (no copy record)" }
+        guard let c = copy(of: e) else {
+            // A clone's csyncs guard whatever its callers handed off into it.
+            if let hs = handoffsByClone[e.function], !hs.isEmpty {
+                var labels: [String] = []
+                for i in hs {  // one label per copy (a copy inlined twice hands off twice)
+                    let l = copyLabel(events[i])
+                    if !labels.contains(l) { labels.append(l) }
+                }
+                let more = labels.count > 3 ? " and \(labels.count - 3) more" : ""
+                return "the copies handed off into \(e.function): \(labels.prefix(3).joined(separator: ", "))\(more)"
+            }
+            return "copy site \(e.site) (no copy record)"
+        }
         let name = c.dst.isEmpty ? "" : "\(c.dst) "
         return "\(name)(\(c.op) at \(c.file):\(c.line):\(c.col))"
     }

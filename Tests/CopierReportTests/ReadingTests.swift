@@ -40,6 +40,7 @@ final class ReadingTests: XCTestCase {
         let lines = [
             #"{"v":1,"kind":"copy","file":"h.c","line":4,"col":3,"func":"main","inlined_at":[],"site":"00000000000000c1","op":"memcpy","size":null,"converted":true,"reason":"converted","dst":"buf","src":"in"}"#,
             #"{"v":1,"kind":"handoff","file":"h.c","line":5,"col":3,"func":"main","inlined_at":[],"site":"00000000000000c1","callee":"parse","clone":"parse.copier.4"}"#,
+            #"{"v":1,"kind":"csync","file":"h.c","line":9,"col":7,"func":"parse.copier.4","inlined_at":[],"site":"0000000000000000","reason":"read-of-destination","forced_by":"load i8","range":"whole"}"#,
         ]
         let o = try Fixtures.object(lines.joined(separator: "\n") + "\n", in: d, name: "h")
         let r = Loader.load([o])
@@ -49,6 +50,12 @@ final class ReadingTests: XCTestCase {
         let audit = Audit(records: r.records)
         XCTAssertEqual(audit.events(of: "00000000000000c1").map(\.kind), [.handoff])
         XCTAssertTrue(audit.describe(h).contains("stays in flight into parse: calls parse.copier.4"))
+        // The clone's csync (site 0) names the copies handed off into it.
+        let cs = try XCTUnwrap(r.records.first { $0.kind == .csync })
+        XCTAssertEqual(audit.describe(cs),
+                       "csync of the copies handed off into parse.copier.4: buf (memcpy at h.c:4:3): forced by read-of-destination (load i8), range whole")
+        XCTAssertEqual(audit.summary.csyncs, 1)
+        XCTAssertEqual(audit.summary.csyncsOfConverted, 1)
         let json = JSONRenderer.render(audit, load: r)
         XCTAssertTrue(json.contains(#""handoffs":[{"file":"h.c","line":5"#) || json.contains(#""clone": "parse.copier.4""#) ||
                       json.contains(#""clone":"parse.copier.4""#), json)
