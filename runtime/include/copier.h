@@ -115,7 +115,9 @@ int copier_poll(void);
 
 /* Consumer side of shared memory: validate a descriptor that a producer
  * process placed in shared memory (mapped here at `mem`, `size` bytes) and
- * return it for _csync/_cdone, or NULL with a message if it is not one. */
+ * return it for _csync/_cdone, or NULL with a message if it is not one.
+ * Map the descriptor writable: a _csync that has to wait registers itself
+ * in it and sleeps on it until the producer's copier wakes it. */
 copier_descr *shm_descr_bind(void *mem, size_t size);
 
 /* ---- Configuration and statistics ------------------------------------------ */
