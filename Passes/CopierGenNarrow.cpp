@@ -38,11 +38,12 @@ namespace gen {
 /// either (its inline tests grew deflate_slow's hot loop).
 bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
                 const LoopInfo &LI) {
-  SmallPtrSet<const Instruction *, 8> At, NarrowAt;
+  SmallPtrSet<const Instruction *, 8> At;
+  SmallDenseMap<const Instruction *, uint64_t, 8> NarrowAt; // access -> bytes its csync covers
   std::set<std::pair<const BasicBlock *, const BasicBlock *>> Edges;
   for (const Plan *P : Ps) {
     if (P->K == Plan::BeforeInst && (P->NarrowDst || P->NarrowSrc))
-      NarrowAt.insert(P->At);
+      NarrowAt[P->At] = P->AccessSize;
     else if (P->K == Plan::BeforeInst)
       At.insert(P->At);
     else if (P->K == Plan::OnEdge)
@@ -51,23 +52,11 @@ bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
   // The bytes the narrow csyncs cover: the same pointer, at most as wide.
   auto Covered = [&](const Instruction *I) {
     const Value *Ptr = getLoadStorePointerOperand(I);
-    if (!Ptr)
-      return false;
-    const DataLayout &DL = I->getModule()->getDataLayout();
-    Type *Ty = isa<LoadInst>(I) ? I->getType()
-                                : cast<StoreInst>(I)->getValueOperand()->getType();
-    TypeSize Size = DL.getTypeStoreSize(Ty);
-    if (Size.isScalable())
-      return false;
-    return any_of(NarrowAt, [&](const Instruction *N) {
-      const Value *NP = getLoadStorePointerOperand(N);
-      if (NP != Ptr)
-        return false;
-      Type *NT = isa<LoadInst>(N) ? N->getType()
-                                  : cast<StoreInst>(N)->getValueOperand()->getType();
-      TypeSize NS = DL.getTypeStoreSize(NT);
-      return !NS.isScalable() && Size.getFixedValue() <= NS.getFixedValue();
-    });
+    Type *Ty = isa<LoadInst>(I) ? I->getType() : cast<StoreInst>(I)->getValueOperand()->getType();
+    TypeSize Size = I->getModule()->getDataLayout().getTypeStoreSize(Ty);
+    return !Size.isScalable() && any_of(NarrowAt, [&](const auto &N) {
+             return getLoadStorePointerOperand(N.first) == Ptr && Size.getFixedValue() <= N.second;
+           });
   };
   unsigned NarrowLeft = 2;
   const Value *D = S.Dst->stripPointerCasts();
@@ -98,7 +87,7 @@ bool usedAtOnce(const CopySite &S, ArrayRef<const Plan *> Ps,
         continue;
       }
       if ((isa<LoadInst>(I) || isa<StoreInst>(I)) && !I->isVolatile() &&
-          !cast<Instruction>(I)->isAtomic() && Covered(I)) {
+          !I->isAtomic() && Covered(I)) {
         if (Left-- == 0)
           return false;
         continue;

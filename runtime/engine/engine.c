@@ -337,7 +337,8 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
 
 /* Copy inline on the client's grant from one of its last inline-learnt
  * sites (the bytes site.c booked for it), if this copy is from one and fits.
- * Returns the grant's index, or -1; *sample says to time this copy.
+ * Returns the grant's index, or -1; *sample (if not NULL) says to time
+ * this copy.
  *
  * One copy per 4 MiB of a grant is timed, so the site's idea of what a
  * local copy costs follows its buffers (a first sample taken while they
@@ -353,7 +354,8 @@ static inline int take_inline_grant(struct client *c, uint64_t site, size_t n, b
       size_t left = c->grants[i].bytes;
       if (n >= left) return -1;
       c->grants[i].bytes = left - n;
-      *sample = n >= CP_SITE_SAMPLE_MIN && (left >> GRANT_SAMPLE_SHIFT) != ((left - n) >> GRANT_SAMPLE_SHIFT);
+      if (sample)
+        *sample = n >= CP_SITE_SAMPLE_MIN && (left >> GRANT_SAMPLE_SHIFT) != ((left - n) >> GRANT_SAMPLE_SHIFT);
       return i;
     }
   return -1;
@@ -406,8 +408,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
               atomic_load_explicit(&cp_eng.fork_pending, memory_order_relaxed) ||
               c->nactive >= cp_cfg.max_active))
     off = false;
-  bool sample = false;
-  if (off && !force && take_inline_grant(c, site, n, &sample) >= 0) {
+  if (off && !force && take_inline_grant(c, site, n, NULL) >= 0) {
     /* The grant the site gave this client, used here when the fast path is
      * not taken (copies pending, the sanitizer's hooks): the site booked
      * those bytes, so asking it again would probe. */

@@ -276,8 +276,8 @@ CP_HIDDEN void cp_sync_segments(struct client *c, struct node *nd, uint64_t firs
 CP_HIDDEN void cp_descr_setup(struct copier_descr *d, char *dst, const char *src, size_t n,
                               size_t gran, uint32_t flags, uint32_t stride);
 CP_HIDDEN void cp_wait_done(struct copier_descr *d, uint64_t j);
-/* Segments j0..j1 of d are DONE (stored by the caller): wake the threads
- * of other processes that sleep on a shared descriptor for them. */
+/* Segments of shared descriptor d were just stored DONE: wake the threads
+ * (of any process) that sleep on d for a segment, if there are any. */
 CP_HIDDEN void cp_segments_done(struct copier_descr *d);
 /* The runnable-task count in a /proc/loadavg line, or -1 (service.c). */
 CP_HIDDEN int cp_parse_runnable(const char *loadavg_line);

@@ -40,8 +40,6 @@ long cp_futex(_Atomic uint32_t *w, int op, uint32_t val, const struct timespec *
   return syscall(SYS_futex, (uint32_t *)w, op, val, ts, NULL, 0);
 }
 
-static long futex(_Atomic uint32_t *w, int op, uint32_t val) { return cp_futex(w, op, val, NULL); }
-
 int cp_ring_init(void) {
   size_t cap = 64;
   while (cap < cp_cfg.ring) cap <<= 1;
@@ -121,7 +119,7 @@ void cp_wake_service(void) {
    * runs), other producers must not pay ~6 us each for nothing. */
   if (atomic_exchange_explicit(&cp_eng.wake_pending, 1, memory_order_seq_cst)) return;
   atomic_fetch_add_explicit(&cp_eng.wake_seq, 1, memory_order_seq_cst);
-  futex(&cp_eng.wake_seq, FUTEX_WAKE_PRIVATE, 1);
+  cp_futex(&cp_eng.wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
 
 /* Run one popped node unless its client retired it first. Returns true if
@@ -132,18 +130,14 @@ static bool process(struct node *nd, struct cstats *st) {
   if (atomic_compare_exchange_strong_explicit(&nd->state, &expect, NODE_RUNNING, memory_order_acquire,
                                               memory_order_relaxed)) {
     struct copier_descr *d = nd->d;
-    if (nd->submit_cpu >= 0 && sched_getcpu() == nd->submit_cpu) {
-      colocated = true;
-      atomic_store_explicit(&nd->svc_colocated, 1, memory_order_relaxed);
-    }
+    bool started_there = nd->submit_cpu >= 0 && sched_getcpu() == nd->submit_cpu;
     cp_run_task(d, st, true);
     /* Woken onto its submitter's CPU, a copier is often moved to the idle
      * one within microseconds (load balancing): then both ran side by
-     * side. Only a copy that also ends there counts as co-located. */
-    if (colocated && sched_getcpu() != nd->submit_cpu) {
-      colocated = false;
-      atomic_store_explicit(&nd->svc_colocated, 0, memory_order_relaxed);
-    }
+     * side. Only a copy that also ends there counts as co-located. (The
+     * client reads the flag only after NODE_CONSUMED below.) */
+    colocated = started_there && sched_getcpu() == nd->submit_cpu;
+    if (colocated) atomic_store_explicit(&nd->svc_colocated, 1, memory_order_relaxed);
     if (atomic_load_explicit(&d->fault_addr, memory_order_relaxed))
       atomic_store_explicit(&nd->owner->fault_pending, 1, memory_order_release);
   }
@@ -162,7 +156,7 @@ static void sleep_until_work(void) {
   atomic_exchange_explicit(&cp_eng.wake_pending, 0, memory_order_seq_cst);
   atomic_thread_fence(memory_order_seq_cst);
   if (!ring_nonempty() || atomic_load(&cp_eng.fork_pending) || atomic_load(&cp_eng.stopping))
-    futex(&cp_eng.wake_seq, FUTEX_WAIT_PRIVATE, v);
+    cp_futex(&cp_eng.wake_seq, FUTEX_WAIT_PRIVATE, v, NULL);
   atomic_fetch_sub_explicit(&cp_eng.sleepers, 1, memory_order_seq_cst);
 }
 

@@ -154,12 +154,10 @@ int t_site_local_speed(void) {
   return 0;
 }
 
-/* With the whole process on one CPU the service thread can only run a copy
- * on its submitter's CPU, while the submitter sleeps: its csync then never
- * waits, which used to read as a gain. It is a loss (nothing overlapped),
- * so the site goes inline after two such copies. Run in a child: the CPU
- * mask is inherited by the service thread the child starts. */
-int t_site_colocated(void) {
+/* Run body in a child process pinned to the CPU this one is on (the mask is
+ * inherited by the service thread the child starts, and after fork the
+ * engine starts afresh); the child exits with body's result (0 = passed). */
+static int in_pinned_child(int (*body)(void)) {
   fflush(stdout); /* or the child prints what the parent buffered */
   pid_t pid = fork();
   if (pid == 0) {
@@ -167,24 +165,9 @@ int t_site_colocated(void) {
     CPU_ZERO(&one);
     CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
     if (sched_setaffinity(0, sizeof one, &one) != 0) _exit(3);
-    if (copier_configure("adaptive=1") != 0) _exit(4);
-    size_t n = 1 << 20;
-    char *s = big(n, 40), *d = calloc(1, n);
-    struct copier_stats a, b;
-    copier_get_stats(&a);
-    for (int i = 0; i < 8; i++) {
-      __copier_amemcpy_site(d, s, n, 0xC010CA7E);
-      usleep(2000); /* the submitter sleeps: the copier gets the CPU */
-      csync(d, n);
-      if (memcmp(d, s, n) != 0) _exit(5);
-    }
-    copier_get_stats(&b);
-    uint64_t off = b.offloaded - a.offloaded, svc = b.segments_service - a.segments_service;
-    printf("     site_colocated: %llu of 8 offloaded, %llu segments by the copier\n", (unsigned long long)off,
-           (unsigned long long)svc);
+    int rc = body();
     fflush(stdout);
-    /* the copier did run them (on this CPU), and the site stopped */
-    _exit(svc > 0 && off <= 3 ? 0 : 6);
+    _exit(rc);
   }
   int st = 0;
   CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
@@ -192,40 +175,55 @@ int t_site_colocated(void) {
   return 0;
 }
 
-/* Until the service thread first runs, only the copy that starts it is
- * offloaded; the next ones are copied by their submitter. In a child pinned
- * to one CPU the new thread cannot run while the submitter keeps the CPU, so
- * a burst of copies right after the first one used to be queued and taken
- * over by its csyncs one by one (and, unjudged, kept the site offloading). */
-int t_site_before_serving(void) {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
-    if (sched_setaffinity(0, sizeof one, &one) != 0) _exit(3);
-    if (copier_configure("adaptive=1:sync_below=8k") != 0) _exit(4);
-    size_t n = 16 << 10;
-    char *s = big(n, 43), *d = calloc(1, n);
-    struct copier_stats a, b;
-    copier_get_stats(&a);
-    for (int i = 0; i < 50; i++) {
-      __copier_amemcpy_site(d, s, n, 0x5E2F1A6);
-      csync(d, n);
-      if (memcmp(d, s, n) != 0) _exit(5);
-    }
-    copier_get_stats(&b);
-    unsigned long long off = b.offloaded - a.offloaded;
-    printf("     site_before_serving: %llu of 50 offloaded\n", off);
-    fflush(stdout);
-    _exit(off >= 1 && off <= 3 ? 0 : 6);
+/* With the whole process on one CPU the service thread can only run a copy
+ * on its submitter's CPU, while the submitter sleeps: its csync then never
+ * waits, which used to read as a gain. It is a loss (nothing overlapped),
+ * so the site goes inline after two such copies. */
+static int colocated_child(void) {
+  if (copier_configure("adaptive=1") != 0) return 4;
+  size_t n = 1 << 20;
+  char *s = big(n, 40), *d = calloc(1, n);
+  struct copier_stats a, b;
+  copier_get_stats(&a);
+  for (int i = 0; i < 8; i++) {
+    __copier_amemcpy_site(d, s, n, 0xC010CA7E);
+    usleep(2000); /* the submitter sleeps: the copier gets the CPU */
+    csync(d, n);
+    if (memcmp(d, s, n) != 0) return 5;
   }
-  int st = 0;
-  CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
-  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  return 0;
+  copier_get_stats(&b);
+  uint64_t off = b.offloaded - a.offloaded, svc = b.segments_service - a.segments_service;
+  printf("     site_colocated: %llu of 8 offloaded, %llu segments by the copier\n", (unsigned long long)off,
+         (unsigned long long)svc);
+  /* the copier did run them (on this CPU), and the site stopped */
+  return svc > 0 && off <= 3 ? 0 : 6;
 }
+
+int t_site_colocated(void) { return in_pinned_child(colocated_child); }
+
+/* Until the service thread first runs, only the copy that starts it is
+ * offloaded; the next ones are copied by their submitter. Pinned to one CPU
+ * the new thread cannot run while the submitter keeps the CPU, so a burst
+ * of copies right after the first one used to be queued and taken over by
+ * its csyncs one by one (and, unjudged, kept the site offloading). */
+static int before_serving_child(void) {
+  if (copier_configure("adaptive=1:sync_below=8k") != 0) return 4;
+  size_t n = 16 << 10;
+  char *s = big(n, 43), *d = calloc(1, n);
+  struct copier_stats a, b;
+  copier_get_stats(&a);
+  for (int i = 0; i < 50; i++) {
+    __copier_amemcpy_site(d, s, n, 0x5E2F1A6);
+    csync(d, n);
+    if (memcmp(d, s, n) != 0) return 5;
+  }
+  copier_get_stats(&b);
+  unsigned long long off = b.offloaded - a.offloaded;
+  printf("     site_before_serving: %llu of 50 offloaded\n", off);
+  return off >= 1 && off <= 3 ? 0 : 6;
+}
+
+int t_site_before_serving(void) { return in_pinned_child(before_serving_child); }
 
 /* __copier_in_flight, which CopierGen's clones ask at entry: 1 while a
  * copy of this thread that is not yet retired touches either range, 0 once
