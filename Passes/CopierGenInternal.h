@@ -317,7 +317,7 @@ public:
   void handoff(const CopySite &S, const llvm::DebugLoc &DL,
                const std::string &Callee, const std::string &Clone,
                const llvm::Function &F, llvm::OptimizationRemarkEmitter &ORE);
-  /// Embeds all records in section copier_report (one global per module).
+  /// Embeds all records in the non-allocatable section copier_report (module asm).
   void embed();
 
 private:

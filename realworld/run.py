@@ -217,6 +217,10 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800, help="per configure/build command, s")
     ap.add_argument("--test-timeout", type=int, default=900, help="per test command, s")
     args = ap.parse_args()
+    # Builds run in other directories: relative paths would name nothing there.
+    args.build_root, args.cache = os.path.abspath(args.build_root), os.path.abspath(args.cache)
+    if args.out:
+        args.out = os.path.abspath(args.out)
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
 

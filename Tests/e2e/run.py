@@ -220,7 +220,7 @@ def records_have_lines_objects_have_no_debug_info(env):
     env.run([env.cc, "-O2", "-c", "d.c", "-o", "d.o"])
     secs = env.run(["readelf", "-S", "-W", "d.o"]).out
     check(".debug" not in secs, "no debug sections without -g: " + secs)
-    env.run(["objcopy", "-O", "binary", "--only-section=copier_report", "d.o", "d.rep"])
+    env.run(["objcopy", "--dump-section", "copier_report=d.rep", "d.o"])
     rep = open(os.path.join(env.work, "d.rep"), "rb").read().decode()
     check('"kind":"copy","line":3' in rep, "the copy's record has its source line: " + rep[:400])
     env.run([env.cc, "-g", "-O2", "-c", "d.c", "-o", "dg.o"])

@@ -10,14 +10,14 @@
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare void @work() memory(none) nounwind willreturn
 
-; CHECK: @copier.report = {{.*}}\22first_use\22:\22adjacent\22,\22func\22:\22at_once\22
-; CHECK-SAME: \22first_use\22:\22moved\22,\22func\22:\22after_work\22
-; CHECK-SAME: \22first_use\22:\22moved\22,\22func\22:\22two_copies\22,{{[^}]*}}\22line\22:0,{{[^}]*}}\22size\22:8192
-; CHECK-SAME: \22first_use\22:\22moved\22,\22func\22:\22two_copies\22,{{[^}]*}}\22size\22:16384
-; CHECK-SAME: \22first_use\22:\22moved\22,\22func\22:\22synced_pair\22,{{[^}]*}}\22size\22:8192
-; CHECK-SAME: \22first_use\22:\22adjacent\22,\22func\22:\22synced_pair\22,{{[^}]*}}\22size\22:16384
-; CHECK-SAME: \22first_use\22:\22moved\22,\22func\22:\22other_block\22
-; CHECK-SAME: \22first_use\22:\22adjacent\22,\22func\22:\22at_return\22
+; CHECK: module asm {{.*}}\\\22first_use\\\22:\\\22adjacent\\\22,\\\22func\\\22:\\\22at_once\\\22
+; CHECK: \\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22after_work\\\22
+; CHECK: \\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22two_copies\\\22,{{[^}]*}}\\\22line\\\22:0,{{[^}]*}}\\\22size\\\22:8192
+; CHECK: \\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22two_copies\\\22,{{[^}]*}}\\\22size\\\22:16384
+; CHECK: \\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22synced_pair\\\22,{{[^}]*}}\\\22size\\\22:8192
+; CHECK: \\\22first_use\\\22:\\\22adjacent\\\22,\\\22func\\\22:\\\22synced_pair\\\22,{{[^}]*}}\\\22size\\\22:16384
+; CHECK: \\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22other_block\\\22
+; CHECK: \\\22first_use\\\22:\\\22adjacent\\\22,\\\22func\\\22:\\\22at_return\\\22
 
 ; The load right after the copy (its address computed between them).
 define i8 @at_once(ptr noalias %d, ptr noalias %s) {

@@ -63,7 +63,7 @@ declare void @unknown(ptr)
 ; REM-NEXT: csync of the accessed bytes only, for copy at {{.*}}: load ptr may alias the copy's ranges; the copy stays in flight
 ; REM-NEXT: csync of the accessed bytes only, for copy at {{.*}}: load ptr may alias
 ; REM-NEXT: csync of the accessed bytes only, for copy at {{.*}}: load i64 may alias
-; REC: \22forced_by\22:\22load ptr\22,{{[^}]*}}\22range\22:\22access\22,\22reason\22:\22may-alias-access\22
+; REC: \\\22forced_by\\\22:\\\22load ptr\\\22,{{[^}]*}}\\\22range\\\22:\\\22access\\\22,\\\22reason\\\22:\\\22may-alias-access\\\22
 ; OFF-LABEL: define i64 @field_reload(
 ; OFF: call ptr @__copier_amemcpy_site(ptr %buf, ptr %next, i64 %n,
 ; OFF-NEXT: call void @csync(ptr %buf, i64 %n)

@@ -1,5 +1,5 @@
 ; Embedded records (docs/report-format.md): JSON Lines in section
-; copier_report, kept by llvm.used; project-relative paths; variable names
+; copier_report (non-allocatable, from module asm); project-relative paths; variable names
 ; from debug records; the inlined-at chain; identical across two runs.
 ; -copier-sync-immediate=0: many copies here are used right after them,
 ; which by default stay plain memcpy (sync-immediate.ll); this file tests
@@ -8,12 +8,14 @@
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen -copier-project-root=/proj -S %s -o %t1.ll
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen -copier-project-root=/proj -S %s -o %t2.ll
 ; RUN: cmp %t1.ll %t2.ll
-; CHECK: @copier.report = private constant [{{[0-9]+}} x i8] c"{\22file\22:\22src/r.c\22,\22kind\22:\22module\22,\22min_size\22:4096,\22producer\22:\22CopierGen 1 (LLVM 19{{[^"]*}})\22,\22v\22:1}\0A
-; CHECK-SAME: {\22col\22:5,\22converted\22:true,\22dst\22:\22buf\22,\22file\22:\22src/r.h\22,\22first_use\22:\22adjacent\22,\22func\22:\22outer\22,\22inlined_at\22:[{\22col\22:7,\22file\22:\22src/r.c\22,\22func\22:\22outer\22,\22line\22:20}],\22kind\22:\22copy\22,\22line\22:3,\22op\22:\22memcpy\22,\22reason\22:\22converted\22,\22site\22:\22{{[0-9a-f]+}}\22,\22size\22:8192,\22src\22:\22\22,\22v\22:1}\0A
-; CHECK-SAME: \22kind\22:\22copy\22,\22line\22:22,\22op\22:\22memcpy\22,\22reason\22:\22too-small\22
-; CHECK-SAME: {\22col\22:9,\22file\22:\22src/r.c\22,\22forced_by\22:\22load i32\22,\22func\22:\22outer\22,\22inlined_at\22:[],\22kind\22:\22csync\22,\22line\22:21,\22range\22:\22whole\22,\22reason\22:\22read-of-destination\22,\22site\22:
-; CHECK-SAME: section "copier_report", align 1
-; CHECK: @llvm.used = appending global [1 x ptr] [ptr @copier.report]
+; CHECK: module asm "\09.pushsection copier_report,\22\22,%progbits"
+; CHECK-NEXT: module asm "\09.ascii \22{\\\22file\\\22:\\\22src/r.c\\\22,\\\22kind\\\22:\\\22module\\\22,\\\22min_size\\\22:4096,\\\22producer\\\22:\\\22CopierGen 1 (LLVM 19{{[^"]*}})\\\22,\\\22v\\\22:1}\\n
+; CHECK: {\\\22col\\\22:5,\\\22converted\\\22:true,\\\22dst\\\22:\\\22buf\\\22,\\\22file\\\22:\\\22src/r.h\\\22,\\\22first_use\\\22:\\\22adjacent\\\22,\\\22func\\\22:\\\22outer\\\22,\\\22inlined_at\\\22:[{\\\22col\\\22:7,\\\22file\\\22:\\\22src/r.c\\\22,\\\22func\\\22:\\\22outer\\\22,\\\22line\\\22:20}],\\\22kind\\\22:\\\22copy\\\22,\\\22line\\\22:3,\\\22op\\\22:\\\22memcpy\\\22,\\\22reason\\\22:\\\22converted\\\22,\\\22site\\\22:\\\22{{[0-9a-f]+}}\\\22,\\\22size\\\22:8192,\\\22src\\\22:\\\22\\\22,\\\22v\\\22:1}\\n
+; CHECK: \\\22kind\\\22:\\\22copy\\\22,\\\22line\\\22:22,\\\22op\\\22:\\\22memcpy\\\22,\\\22reason\\\22:\\\22too-small\\\22
+; CHECK: {\\\22col\\\22:9,\\\22file\\\22:\\\22src/r.c\\\22,\\\22forced_by\\\22:\\\22load i32\\\22,\\\22func\\\22:\\\22outer\\\22,\\\22inlined_at\\\22:[],\\\22kind\\\22:\\\22csync\\\22,\\\22line\\\22:21,\\\22range\\\22:\\\22whole\\\22,\\\22reason\\\22:\\\22read-of-destination\\\22,\\\22site\\\22:
+; CHECK: module asm "\09.popsection"
+; No global: the section is not allocatable (module asm), nothing to keep.
+; CHECK-NOT: copier.report
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 

@@ -12,9 +12,9 @@
 ; hand-off with the range in the callers' terms, and the caller's csync
 ; carrying the callee's copy's site.
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
-; REC: @copier.report = {{.*}}\22first_use\22:\22moved\22,\22func\22:\22dup\22,{{[^}]*}}\22kind\22:\22copy\22,{{[^}]*}}\22site\22:\22[[SITE:[0-9a-f]+]]\22
-; REC-SAME: {\22callers\22:3,{{[^}]*}}\22dst_expr\22:\22ret\22,{{[^}]*}}\22func\22:\22dup\22,{{[^}]*}}\22kind\22:\22return-handoff\22,\22len_expr\22:\22arg1\22,{{[^}]*}}\22site\22:\22[[SITE]]\22,\22src_expr\22:\22arg0\22
-; REC-SAME: \22func\22:\22use_dup\22,{{[^}]*}}\22kind\22:\22csync\22,{{[^}]*}}\22reason\22:\22read-of-destination\22,\22site\22:\22[[SITE]]\22
+; REC: module asm {{.*}}\\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22copy\\\22,{{[^}]*}}\\\22site\\\22:\\\22[[SITE:[0-9a-f]+]]\\\22
+; REC: {\\\22callers\\\22:3,{{[^}]*}}\\\22dst_expr\\\22:\\\22ret\\\22,{{[^}]*}}\\\22func\\\22:\\\22dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22return-handoff\\\22,\\\22len_expr\\\22:\\\22arg1\\\22,{{[^}]*}}\\\22site\\\22:\\\22[[SITE]]\\\22,\\\22src_expr\\\22:\\\22arg0\\\22
+; REC: \\\22func\\\22:\\\22use_dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22csync\\\22,{{[^}]*}}\\\22reason\\\22:\\\22read-of-destination\\\22,\\\22site\\\22:\\\22[[SITE]]\\\22
 ; Turned off: the csync stays before the ret.
 ; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -copier-return-handoff=0 -S %s | %FileCheck %s --check-prefix=OFF
 

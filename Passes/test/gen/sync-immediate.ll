@@ -15,7 +15,7 @@ declare void @unknown(ptr)
 declare void @csync(ptr, i64)
 declare ptr @memcpy(ptr, ptr, i64)
 
-; CHECK: @copier.report = {{.*}}\22converted\22:false,\22dst\22:\22\22,\22file\22:{{[^}]*}}\22func\22:\22load_next\22,{{[^}]*}}\22reason\22:\22used-immediately\22
+; CHECK: module asm {{.*}}\\\22converted\\\22:false,\\\22dst\\\22:\\\22\\\22,\\\22file\\\22:{{[^}]*}}\\\22func\\\22:\\\22load_next\\\22,{{[^}]*}}\\\22reason\\\22:\\\22used-immediately\\\22
 
 ; Read right after the copy (its address computed in between).
 ; CHECK-LABEL: define i8 @load_next(
