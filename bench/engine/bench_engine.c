@@ -68,6 +68,8 @@ static double round_trip(void) {
 }
 
 static double g_rt, g_load;
+static double g_raw_frac; /* the bare pipeline's fraction, for the next row's JSON */
+static int g_raw_set;
 static void probe(void) { g_load = bench_loadavg(); g_rt = round_trip(); }
 
 static void row(const char *kind, const char *name, size_t bytes, double base, double cop, const char *unit,
@@ -75,8 +77,13 @@ static void row(const char *kind, const char *name, size_t bytes, double base, d
   printf("%-10s %-22s %10zu %12.1f %12.1f %-5s %7.2f", kind, name, bytes, base, cop, unit, ratio);
   if (extra_name) printf("  %s=%.2f", extra_name, extra);
   printf("   load=%.2f rt=%.0fns\n", g_load, g_rt);
-  char extra_js[96] = "";
+  char extra_js[160] = "";
   if (extra_name) snprintf(extra_js, sizeof extra_js, "\"%s\":%.4f,", extra_name, extra);
+  if (g_raw_set) {
+    size_t used = strlen(extra_js);
+    snprintf(extra_js + used, sizeof extra_js - used, "\"raw_fraction_of_ideal\":%.4f,", g_raw_frac);
+    g_raw_set = 0;
+  }
   fprintf(js, "%s\n  {\"kind\":\"%s\",\"name\":\"%s\",\"bytes\":%zu,\"memcpy\":%.2f,\"copier\":%.2f,"
               "\"unit\":\"%s\",\"ratio\":%.4f,%s\"loadavg\":%.2f,\"roundtrip_ns\":%.0f}",
           first_row ? "" : ",", kind, name, bytes, base, cop, unit, ratio, extra_js, g_load, g_rt);
@@ -208,6 +215,67 @@ static __attribute__((noinline)) uint64_t consume(const char *p, size_t n) {
   return h;
 }
 
+/* The hardware's bound for the pipeline rows: a bare second thread that
+ * copies the buffer segment by segment and publishes its progress in one
+ * counter, the consumer spinning on it; no engine, no queue, no learning.
+ * Measured in the same run and placement as the engine, so a pipeline row
+ * that gains little can be told apart from a machine on which the other
+ * core cannot help (slow vCPU placement, a busy core). */
+static struct {
+  _Atomic unsigned long round; /* the consumer starts round r by setting it to r */
+  _Atomic size_t copied;       /* bytes of the current round the helper has copied */
+  _Atomic int quit;
+  char *dst;
+  const char *src;
+  size_t n, seg;
+} raw_pipe;
+
+static void *raw_pipe_helper(void *arg) {
+  (void)arg;
+  unsigned long seen = 0;
+  for (;;) {
+    unsigned long r;
+    while ((r = atomic_load_explicit(&raw_pipe.round, memory_order_acquire)) == seen) {
+      if (atomic_load_explicit(&raw_pipe.quit, memory_order_relaxed)) return NULL;
+      __builtin_ia32_pause();
+    }
+    seen = r;
+    for (size_t off = 0; off < raw_pipe.n; off += raw_pipe.seg) {
+      size_t k = raw_pipe.n - off < raw_pipe.seg ? raw_pipe.n - off : raw_pipe.seg;
+      memcpy(raw_pipe.dst + off, raw_pipe.src + off, k);
+      atomic_store_explicit(&raw_pipe.copied, off + k, memory_order_release);
+    }
+  }
+}
+
+/* Median time of `reps` rounds of the bare two-thread pipeline. */
+static double raw_pipeline(char *dst, const char *src, size_t n, size_t seg, int reps) {
+  double v[16];
+  if (reps > 16) reps = 16;
+  raw_pipe.dst = dst, raw_pipe.src = src, raw_pipe.n = n, raw_pipe.seg = seg;
+  atomic_store(&raw_pipe.quit, 0);
+  atomic_store(&raw_pipe.round, 0);
+  pthread_t t;
+  if (pthread_create(&t, NULL, raw_pipe_helper, NULL) != 0) return 0;
+  usleep(1000); /* let it reach its spin loop */
+  for (int r = 0; r < reps; r++) {
+    uint64_t h = 0;
+    atomic_store_explicit(&raw_pipe.copied, 0, memory_order_relaxed);
+    double t0 = bench_now();
+    atomic_store_explicit(&raw_pipe.round, (unsigned long)r + 1, memory_order_release);
+    for (size_t off = 0; off < n; off += seg) {
+      size_t k = n - off < seg ? n - off : seg;
+      while (atomic_load_explicit(&raw_pipe.copied, memory_order_acquire) < off + k) __builtin_ia32_pause();
+      h ^= consume(dst + off, k);
+    }
+    v[r] = bench_now() - t0;
+    sink = (char)h;
+  }
+  atomic_store(&raw_pipe.quit, 1);
+  pthread_join(t, NULL);
+  return bench_median(v, reps);
+}
+
 static void bench_pipeline(const char *kind) {
   size_t seg = getenv("BENCH_SEG") ? strtoul(getenv("BENCH_SEG"), NULL, 0) : 64 << 10;
   for (size_t n = 1 << 20; n <= (64u << 20); n *= 4) {
@@ -215,8 +283,8 @@ static void bench_pipeline(const char *kind) {
      * the other would: sharing one made every async round start with the
      * destination dirty in this core's cache from the memcpy round just
      * before, so the service thread had to pull each line back across. */
-    char *s = malloc(n), *d = malloc(n), *da = malloc(n);
-    memset(s, 7, n); memset(d, 8, n); memset(da, 8, n);
+    char *s = malloc(n), *d = malloc(n), *da = malloc(n), *dr = malloc(n);
+    memset(s, 7, n); memset(d, 8, n); memset(da, 8, n); memset(dr, 8, n);
     /* calibrate the consumer to cost about as much as the copy: the
      * cheapest setting (one word per line) first, then denser, then more
      * rounds, until consume >= 0.8 x copy (medians of 3) */
@@ -254,19 +322,22 @@ static void bench_pipeline(const char *kind) {
       sink = (char)h;
     }
     copier_get_stats(&st1);
+    double raw = raw_pipeline(dr, s, n, seg, PREPS);
     double b = bench_median(vb, PREPS), a = bench_median(va, PREPS), c = bench_median(vc, PREPS), u = bench_median(vu, PREPS);
     /* who copied: the service's share of the segments, and copies the
      * adaptive site ran inline (tells a lost round from a slow one) */
     uint64_t svc = st1.segments_service - st0.segments_service, hlp = st1.segments_helped - st0.segments_helped;
-    printf("           [service copied %.0f%% of segments, %llu of %d copies inline, csync wait %.1f us/round]\n",
-           svc + hlp ? 100.0 * svc / (svc + hlp) : 0.0, (unsigned long long)(st1.inline_copies - st0.inline_copies), PREPS,
-           (st1.csync_wait_ns - st0.csync_wait_ns) / 1e3 / PREPS);
     double ideal = (c + u) / (c > u ? c : u), speedup = b / a;
-    double frac = (speedup - 1) / (ideal - 1);
+    double frac = (speedup - 1) / (ideal - 1), raw_frac = raw > 0 ? (b / raw - 1) / (ideal - 1) : 0;
+    printf("           [service copied %.0f%% of segments, %llu of %d copies inline, csync wait %.1f us/round;"
+           " bare two-thread pipeline %.2f of ideal]\n",
+           svc + hlp ? 100.0 * svc / (svc + hlp) : 0.0, (unsigned long long)(st1.inline_copies - st0.inline_copies), PREPS,
+           (st1.csync_wait_ns - st0.csync_wait_ns) / 1e3 / PREPS, raw_frac);
     char nm[64];
     snprintf(nm, sizeof nm, "%zu MiB us (ideal %.2f)", n >> 20, ideal);
+    g_raw_frac = raw_frac, g_raw_set = 1;
     row(kind, nm, n, b / 1e3, a / 1e3, "us", speedup, frac, "fraction_of_ideal");
-    free(s); free(d); free(da);
+    free(s); free(d); free(da); free(dr);
   }
 }
 
