@@ -490,50 +490,58 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   return dst;
 }
 
-/* The fast path (no pending copies of this thread, no sanitizer) is a TLS
- * load and a few compares in front of memmove, for copies below sync_below
- * and for copies from the last site that learnt "inline", while the bytes
- * the site granted last (site.c) last: that site is not looked up again. */
-#define FAST_PATH(fn, dst, src, n, site)                                                              \
+/* Copies at or above sync_below, with nothing pending on this thread: the
+ * site's inline grant (site.c) if this client holds one for it, else the
+ * full submission path. Out of line, so the entry points below stay leaves. */
+static __attribute__((noinline)) void *submit_granted(void *dst, const void *src, size_t n, int move,
+                                                      uint64_t site, void *ret) {
+  struct client *c = cp_self;
+  if (c && !c->active && HOOKS == NULL && (uintptr_t)dst >= 4096 && (uintptr_t)src >= 4096) {
+    bool sample;
+    int g = take_inline_grant(c, site, n, &sample);
+    if (g >= 0) {
+      if (CP_UNLIKELY(sample)) return timed_inline_copy(c, c->grants[g].slot, dst, src, n);
+      STAT_ADD(&c->st, copies, 1);
+      STAT_ADD(&c->st, bytes, n);
+      STAT_ADD(&c->st, inline_copies, 1);
+      return memmove(dst, src, n);
+    }
+  }
+  return cp_submit(dst, src, n, move, site, ret, 0);
+}
+
+/* The fast path (no pending copies of this thread, no sanitizer, a copy
+ * below sync_below) is a TLS load and a few compares, then a tail call of
+ * memmove: no frame, no saved registers. An immediate amemcpy + csync of
+ * 4 KiB ran at 0.94x memcpy when this path saved five registers and called
+ * memmove; everything else goes to submit_granted. */
+#define FAST_PATH(dst, src, n, site, ret, move)                                                      \
   do {                                                                                                \
     struct client *c_ = cp_self;                                                                      \
-    if (CP_LIKELY(c_ && !c_->active && HOOKS == NULL &&                                               \
-                  ((uintptr_t)dst >= 4096 && (uintptr_t)src >= 4096))) {                              \
-      if (CP_LIKELY(n < cp_cfg.sync_below)) {                                                         \
-      fast_:                                                                                          \
-        STAT_ADD(&c_->st, copies, 1);                                                                 \
-        STAT_ADD(&c_->st, bytes, n);                                                                  \
-        STAT_ADD(&c_->st, inline_copies, 1);                                                          \
-        return fn(dst, src, n);                                                                       \
-      }                                                                                               \
-      bool sample_;                                                                                   \
-      int g_ = take_inline_grant(c_, site, n, &sample_);                                              \
-      if (g_ >= 0) {                                                                                  \
-        if (CP_UNLIKELY(sample_))                                                                     \
-          return timed_inline_copy(c_, c_->grants[g_].slot, dst, src, n);                             \
-        goto fast_;                                                                                   \
-      }                                                                                               \
+    if (CP_LIKELY(c_ && !c_->active && HOOKS == NULL && n < cp_cfg.sync_below &&                      \
+                  (uintptr_t)dst >= 4096 && (uintptr_t)src >= 4096)) {                                \
+      STAT_ADD(&c_->st, copies, 1);                                                                   \
+      STAT_ADD(&c_->st, bytes, n);                                                                    \
+      STAT_ADD(&c_->st, inline_copies, 1);                                                            \
+      return memmove(dst, src, n);                                                                    \
     }                                                                                                 \
+    return submit_granted(dst, src, n, move, site, ret);                                              \
   } while (0)
 
 void *amemcpy(void *dst, const void *src, size_t n) {
-  FAST_PATH(memmove, dst, src, n, (uint64_t)(uintptr_t)__builtin_return_address(0));
   void *ret = __builtin_return_address(0);
-  return cp_submit(dst, src, n, 0, (uint64_t)(uintptr_t)ret, ret, 0);
+  FAST_PATH(dst, src, n, (uint64_t)(uintptr_t)ret, ret, 0);
 }
 
 void *amemmove(void *dst, const void *src, size_t n) {
-  FAST_PATH(memmove, dst, src, n, (uint64_t)(uintptr_t)__builtin_return_address(0));
   void *ret = __builtin_return_address(0);
-  return cp_submit(dst, src, n, 1, (uint64_t)(uintptr_t)ret, ret, 0);
+  FAST_PATH(dst, src, n, (uint64_t)(uintptr_t)ret, ret, 1);
 }
 
 void *__copier_amemcpy_site(void *dst, const void *src, size_t n, uint64_t site) {
-  FAST_PATH(memmove, dst, src, n, site);
-  return cp_submit(dst, src, n, 0, site, __builtin_return_address(0), 0);
+  FAST_PATH(dst, src, n, site, __builtin_return_address(0), 0);
 }
 
 void *__copier_amemmove_site(void *dst, const void *src, size_t n, uint64_t site) {
-  FAST_PATH(memmove, dst, src, n, site);
-  return cp_submit(dst, src, n, 1, site, __builtin_return_address(0), 0);
+  FAST_PATH(dst, src, n, site, __builtin_return_address(0), 1);
 }
