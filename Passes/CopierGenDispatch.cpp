@@ -48,6 +48,7 @@ void addCloneDispatch(Function &Clone, Function &Original) {
     // read ahead of the answer.
     Fn->addFnAttr(Attribute::NoUnwind);
     Fn->addFnAttr(Attribute::WillReturn);
+    markNoPlt(*Fn);
   }
   BasicBlock *OldEntry = &Clone.getEntryBlock();
   BasicBlock *Entry =

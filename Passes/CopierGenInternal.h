@@ -206,6 +206,9 @@ bool collectCopies(llvm::Function &F, const llvm::TargetLibraryInfo &TLI,
                    std::vector<CopySite> &Sites);
 /// Replaces S.Copy by a call of the runtime; sets S.Rewritten.
 void rewriteCopy(CopySite &S, const Runtime &RT);
+/// Runtime entry points are called through the GOT (nonlazybind, as with
+/// -fno-plt), so the program's PLT and code layout stay clang-19's.
+void markNoPlt(llvm::Function &Fn);
 /// Stable site id from project-relative location, function and ordinal.
 uint64_t siteId(const Where &W, unsigned Ordinal);
 

@@ -87,7 +87,7 @@ define void @caller_void(ptr noalias %d, ptr noalias %s) {
 
 ; The engine entry point is declared without memory claims (like csync).
 ; DECL: declare i32 @__copier_in_flight(ptr, ptr, i64) #[[A:[0-9]+]]
-; DECL: attributes #[[A]] = { nounwind willreturn }
+; DECL: attributes #[[A]] = { nounwind nonlazybind willreturn }
 
 ; OFF-LABEL: define internal i64 @sum.copier.0(
 ; OFF-NOT: __copier_in_flight

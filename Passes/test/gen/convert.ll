@@ -123,7 +123,8 @@ define void @inline_copy(ptr %d, ptr %s) {
 ; Runtime declarations: nounwind, no nocapture on the copy's pointers,
 ; csync never readnone.
 ; CHECK: declare ptr @__copier_amemcpy_site(ptr, ptr, i64, i64) [[CA:#[0-9]+]]
-; CHECK: attributes [[CA]] = { nounwind willreturn memory(argmem: readwrite, inaccessiblemem: readwrite) }
+; Called through the GOT (nonlazybind, as -fno-plt): no PLT stub, clang-19's layout.
+; CHECK: attributes [[CA]] = { nounwind nonlazybind willreturn memory(argmem: readwrite, inaccessiblemem: readwrite) }
 
 ; TWICE-COUNT-1: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 8192,
 ; TWICE-NOT: call ptr @__copier_amemcpy_site(ptr %d, ptr %s, i64 8192,
