@@ -386,23 +386,6 @@ static void keep_inline_grant(struct client *c, uint64_t site, int16_t slot, siz
   c->grants[at] = (struct inline_grant){key, bytes, slot};
 }
 
-/* Segment size of an n-byte copy: the configured size, but a copy shorter
- * than MIN_SPLIT segments is split into MIN_SPLIT (powers of two, at least
- * MIN_SEGMENT bytes), so a consumer that reads its first part need not wait
- * for all of it: kvstore's 64 KiB GET reply, hashed in 16 KiB pieces, was
- * one 64 KiB segment, and its first csync waited for the whole copy. Below
- * MIN_SEGMENT a segment's bookkeeping (a claim, a completion, the waiter's
- * check) costs more than the overlap it can buy. */
-#define MIN_SPLIT 4
-#define MIN_SEGMENT (16u << 10)
-static inline size_t copy_granularity(size_t n) {
-  size_t gran = cp_cfg.segment;
-  if (n >= MIN_SPLIT * gran || gran <= MIN_SEGMENT) return gran;
-  size_t g = MIN_SEGMENT;
-  while (g * MIN_SPLIT < n) g *= 2;
-  return g < gran ? g : gran;
-}
-
 /* force: 0 adaptive, 1 always offload. */
 void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, void *ret, int force) {
   check_args(move ? "amemmove" : "amemcpy", dst, src, n, ret);
@@ -417,7 +400,6 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   plan.lazy = false;
   if (c->active) cp_submit_deps(c, dst, src, n, &plan);
   int16_t slot = -1;
-  int verdict = CP_INLINE;
   bool off = n >= cp_cfg.sync_below || force;
   /* No service thread (threads=0, or none could start): copy here, and do
    * not let the site learn from copies that were never offloaded. */
@@ -433,8 +415,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     off = false;
   } else if (off && !force) {
     size_t grant;
-    verdict = cp_site_should_offload(site, n, &slot, &grant);
-    off = verdict != CP_INLINE;
+    off = cp_site_should_offload(site, n, &slot, &grant) != 0;
     if (grant) keep_inline_grant(c, site, slot, grant);
   }
   /* Until a service thread first runs, only the copy that starts it is
@@ -452,33 +433,19 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     else
       unjudged = true;
   }
-  /* A sleeping copier costs the caller ~6 us to wake and the copy a 12-24
-   * us late start: copy small ones here, but only until wake_above bytes
-   * went inline that way; then wake it. (Without that a stream of mid-size
-   * copies never woke the copier.) Such copies are judged: a site whose
-   * copies come too far apart to find the copier awake loses by
-   * offloading. But a losing site's probe meets a sleeping copier because
-   * the site went inline, not because of its pattern: it wakes the copier,
-   * copies here, and hands the probe to the site's next copy, which finds
-   * the copier spinning if the site copies often enough to gain. (Probes
-   * judged on wake-ups kept kvstore's sites inline for whole runs: 9 of 9
-   * lost, each taken over while the copier was still waking.) A handed-on
-   * probe that meets a sleeping copier is copied here and stays armed (no
-   * second wake: the next budget probe wakes it again). */
-  if (off && !force && atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) {
-    if (verdict == CP_PROBE) {
-      cp_wake_service();
-      cp_site_arm_probe(slot, true);
+  /* A sleeping copier costs the caller ~6 us to wake: copy small ones here,
+   * but only until wake_above bytes went inline that way; then wake it.
+   * (Without that a stream of mid-size copies never woke the copier.) */
+  /* Probes of a losing site too: a probe that met a sleeping copier would
+   * get no verdict anyway (record_outcome), and waking it for one small
+   * copy costs more than the copy (and can put the copier on this core). */
+  if (off && !force && n < cp_cfg.wake_above &&
+      atomic_load_explicit(&cp_eng.sleepers, memory_order_relaxed) > 0) {
+    c->asleep_bytes += n;
+    if (c->asleep_bytes < cp_cfg.wake_above)
       off = false;
-    } else if (verdict == CP_PROBE_ARMED) {
-      off = false; /* still waking (12-24 us), or back asleep: the probe waits */
-    } else if (n < cp_cfg.wake_above) {
-      c->asleep_bytes += n;
-      if (c->asleep_bytes < cp_cfg.wake_above)
-        off = false;
-      else
-        c->asleep_bytes = 0;
-    }
+    else
+      c->asleep_bytes = 0;
   }
   if (!off) {
     STAT_ADD(&c->st, inline_copies, 1);
@@ -492,7 +459,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
     if (t0) cp_site_local_sample(slot, n, cp_now_ns() - t0);
     return dst;
   }
-  size_t gran = copy_granularity(n);
+  size_t gran = cp_cfg.segment;
   uint64_t nseg = (n + gran - 1) / gran;
   struct node *nd = cp_node_alloc(c, nseg);
   if (!nd) {
@@ -514,7 +481,6 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   nd->d->ret = ret;
   nd->d->site = site;
   if (slot >= 0) cp_site_offloaded(slot);
-  if (verdict == CP_PROBE_ARMED) cp_site_arm_probe(slot, false);
   nd->site_slot = unjudged ? -1 : slot;
   /* Only a verdict uses it; sched_getcpu reads glibc's rseq area (~ns). */
   nd->submit_cpu = slot >= 0 ? (int16_t)sched_getcpu() : -1;

@@ -329,16 +329,10 @@ CP_HIDDEN void cp_copy_nt(void *dst, const void *src, size_t n);
 /* A call site's key in the adaptive table: its id, with 0 (0 marks a free
  * slot) mapped to 1. */
 static inline uint64_t cp_site_key(uint64_t site) { return site ? site : 1; }
-/* CP_OFFLOAD, CP_PROBE (offload a losing site's copy to re-judge it),
- * CP_PROBE_ARMED (the probe an earlier one handed on) or CP_INLINE.
+/* 1: offload (also as a probe of a losing site), 0: copy inline.
  * *grant: bytes the caller may copy inline at this site without asking
- * again (0 unless the answer is CP_INLINE). */
-enum { CP_INLINE = 0, CP_OFFLOAD = 1, CP_PROBE = 2, CP_PROBE_ARMED = 3 };
+ * again (0 when the answer is "offload"). */
 CP_HIDDEN int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant);
-/* A probe of the site met a sleeping copier: it woke the copier and copied
- * inline; the site's copies are probes (CP_PROBE_ARMED) until one finds
- * the copier awake (on) and is offloaded (off). */
-CP_HIDDEN void cp_site_arm_probe(int16_t slot, bool on);
 /* Verdict on an offloaded copy of the site: good or not, and for a bad one
  * how many nanoseconds it lost against a local copy (local_ns), which sets
  * how hard the site swings to "inline" and how long until it probes again. */

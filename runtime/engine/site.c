@@ -14,9 +14,7 @@
  * A new site starts at +2: its first copy often meets a sleeping copier
  * (12-24 us to wake), and one unlucky round should not settle the site.
  * A site offloads while its score is >= 0; below that it copies inline and
- * offloads one copy per 16 MiB copied inline as a probe (a probe that meets
- * a sleeping copier wakes it and hands the probe to the site's next copy,
- * which finds it awake: engine.c), and at most one in
+ * offloads one copy per 16 MiB copied inline as a probe, and at most one in
  * 8 copies (4x fewer once the score is at its floor), so a site whose behaviour changes is
  * re-learnt within a few milliseconds of copying. A bad copy that lost
  * more than a whole local copy's time (a copier preempted while holding a
@@ -58,7 +56,6 @@ struct site {
   _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
   _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
   _Atomic uint32_t local_ps_per_byte; /* measured inline copy cost (0: none yet) */
-  _Atomic uint32_t probe_armed;  /* the next copy probes (the last probe met a sleeping copier) */
   _Atomic uint32_t offloaded, verdicts, good; /* copies offloaded, judged, won (stats=2) */
   _Atomic uint32_t lost[CP_LOSS_KINDS];         /* losses by reason (stats=2) */
 };
@@ -93,8 +90,7 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     if (k != key) continue;
     *slot = (int16_t)idx;
     int32_t score = atomic_load_explicit(&s->score, memory_order_relaxed);
-    if (score >= 0) return CP_OFFLOAD;
-    if (atomic_load_explicit(&s->probe_armed, memory_order_relaxed)) return CP_PROBE_ARMED;
+    if (score >= 0) return 1;
     /* A losing site probes once per PROBE_BYTES copied inline (4x more
      * bytes once its score is at the floor). A probe costs its caller a few
      * microseconds whatever the size (a wake, or a service thread pulling
@@ -114,7 +110,7 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     uint64_t b = atomic_load_explicit(&s->inline_bytes, memory_order_relaxed) + n;
     if (b >= budget) {
       atomic_store_explicit(&s->inline_bytes, 0, memory_order_relaxed);
-      return CP_PROBE;
+      return 1; /* a probe */
     }
     /* The caller may copy the next bytes of this budget inline at this site
      * without asking again (its client's one-entry cache, engine.c): they
@@ -123,13 +119,9 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
     if (g > ALWAYS_OFFLOAD) g = ALWAYS_OFFLOAD;
     atomic_store_explicit(&s->inline_bytes, b + g, memory_order_relaxed);
     *grant = (size_t)g;
-    return CP_INLINE;
+    return 0;
   }
-  return CP_OFFLOAD;
-}
-
-void cp_site_arm_probe(int16_t slot, bool on) {
-  atomic_store_explicit(&sites[slot].probe_armed, on, memory_order_relaxed);
+  return 1;
 }
 
 void cp_site_return_grant(int16_t slot, size_t bytes) {

@@ -127,8 +127,7 @@ copier_descr *shm_descr_bind(void *mem, size_t size);
  *   poll=spin|spin_sleep|sleep   idle service threads (default spin_sleep)
  *   spin_us=N        spin before sleeping, microseconds (default 200; a
  *                    copier woken soon after it slept spins up to 5x longer)
- *   segment=BYTES    segment size (default 64k; >= 4k); a copy shorter
- *                    than 4 segments is split into 4 of at least 16 KiB
+ *   segment=BYTES    segment size (default 64k; >= 4k)
  *   sync_below=BYTES copies below this are done synchronously (default 8k)
  *   wake_above=BYTES smaller copies run inline while the copier sleeps (256k)
  *   adaptive=0|1     learn per call site whether offloading pays (default 1)

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "copier.h"
 #include "unit.h"
@@ -278,77 +277,5 @@ int t_site_alternating(void) {
   CHECK(y.offloaded - x.offloaded <= 4);
   free(s), free(a), free(b);
   CHECK(copier_configure("adaptive=0") == 0);
-  return 0;
-}
-
-/* A copy shorter than 4 segments is split into 4 (of at least 16 KiB), so
- * a consumer of its first part waits for that part only: 64 KiB -> 4 x 16
- * KiB, 128 KiB -> 4 x 32 KiB, 16 KiB -> 1; 256 KiB and up keep the
- * configured 64 KiB. */
-int t_copy_granularity(void) {
-  CHECK(copier_configure("adaptive=0:sync_below=8k:wake_above=0:segment=64k") == 0);
-  static const size_t sizes[] = {16 << 10, 40 << 10, 64 << 10, 128 << 10, 256 << 10, 1 << 20};
-  static const uint64_t segs[] = {1, 3, 4, 4, 4, 16};
-  for (int i = 0; i < 6; i++) {
-    size_t n = sizes[i];
-    char *s = big(n, 50 + i), *d = calloc(1, n);
-    struct copier_stats a, b;
-    csync_all();
-    copier_get_stats(&a);
-    amemcpy(d, s, n);
-    csync_all();
-    copier_get_stats(&b);
-    uint64_t done = (b.segments_service - a.segments_service) + (b.segments_helped - a.segments_helped);
-    if (done != segs[i]) printf("     copy_granularity: %zu bytes in %llu segments\n", n, (unsigned long long)done);
-    CHECK(done == segs[i]);
-    CHECK(memcmp(d, s, n) == 0);
-    free(s), free(d);
-  }
-  CHECK(copier_configure("adaptive=0:sync_below=4096:wake_above=256k") == 0); /* the suite's setting */
-  return 0;
-}
-
-/* A site that learnt "inline" (its copies consumed at once) while its
- * copies later get a long window comes back to offloading, although its
- * copier went to sleep meanwhile: its probe wakes the copier and hands the
- * probe to the next copy. Judged on wake-ups (12-24 us late), the probes
- * all lost and the site stayed inline. */
-static void work_us(unsigned us) {
-  struct timespec t0, t;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  do clock_gettime(CLOCK_MONOTONIC, &t);
-  while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < (long)us * 1000);
-}
-
-int t_site_wakes_for_probe(void) {
-  CHECK(copier_configure("adaptive=1:sync_below=8k:wake_above=256k") == 0);
-  size_t n = 64 << 10;
-  char *s = big(n, 60), *d = calloc(1, n);
-  const uint64_t site = 0x5EE9A11;
-  for (int i = 0; i < 200; i++) { /* consumed at once: the site goes inline */
-    __copier_amemcpy_site(d, s, n, site);
-    csync(d, n);
-  }
-  usleep(5000); /* nothing offloaded: the copier goes to sleep */
-  /* Copies whose bytes are used 30 us later: offloading pays. The first
-   * probe comes within the site's 16 MiB budget (256 copies); it finds the
-   * copier asleep, wakes it, and the next copy is offloaded. Before, probes
-   * under 256 KiB that met a sleeping copier were copied inline until 256
-   * KiB of them had been (4 probes, ~1000 copies). */
-  int first = -1;
-  for (int i = 0; i < 600 && first < 0; i++) {
-    struct copier_stats a, b;
-    copier_get_stats(&a);
-    __copier_amemcpy_site(d, s, n, site);
-    work_us(30);
-    csync(d, n);
-    copier_get_stats(&b);
-    if (b.offloaded != a.offloaded) first = i;
-  }
-  CHECK(memcmp(d, s, n) == 0);
-  printf("     site_wakes_for_probe: first offload at copy %d\n", first);
-  CHECK(first >= 0 && first <= 400);
-  free(s), free(d);
-  CHECK(copier_configure("adaptive=0:sync_below=4096:wake_above=256k") == 0);
   return 0;
 }
