@@ -348,7 +348,7 @@ void cp_enqueue(struct client *c, struct node *nd, bool lazy) {
  * ~50 ns, ~0.2% per 4 MiB even cache-hot (every 8th 16 KiB copy cost 4%). */
 #define GRANT_SAMPLE_SHIFT 22
 static inline int take_inline_grant(struct client *c, uint64_t site, size_t n, bool *sample) {
-  uint64_t key = cp_site_key(site);
+  uint64_t key = cp_site_key(site, n);
   for (int i = 0; i < INLINE_GRANTS; i++)
     if (c->grants[i].site == key) {
       size_t left = c->grants[i].bytes;
@@ -372,10 +372,10 @@ static __attribute__((noinline)) void *timed_inline_copy(struct client *c, int16
   return dst;
 }
 
-/* Remember a grant, replacing the site's old entry or the oldest one (whose
- * unused bytes go back to its site). */
-static void keep_inline_grant(struct client *c, uint64_t site, int16_t slot, size_t bytes) {
-  uint64_t key = cp_site_key(site);
+/* Remember a grant for the site's copies of n's size class, replacing its
+ * old entry or the oldest one (whose unused bytes go back to its site). */
+static void keep_inline_grant(struct client *c, uint64_t site, size_t n, int16_t slot, size_t bytes) {
+  uint64_t key = cp_site_key(site, n);
   int at = -1;
   for (int i = 0; i < INLINE_GRANTS && at < 0; i++)
     if (c->grants[i].site == key) at = i;
@@ -416,7 +416,7 @@ void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, v
   } else if (off && !force) {
     size_t grant;
     off = cp_site_should_offload(site, n, &slot, &grant) != 0;
-    if (grant) keep_inline_grant(c, site, slot, grant);
+    if (grant) keep_inline_grant(c, site, n, slot, grant);
   }
   /* Until a service thread first runs, only the copy that starts it is
    * offloaded (unjudged: it waits for the thread's start, 27-31 us at

@@ -4,7 +4,8 @@
  * Whether offloading pays depends mostly on whether the buffers are hot in
  * the caller's cache and whether the copy is consumed at once, which the
  * size does not tell. Each call site (CopierGen's id, or the return address
- * for hand-written calls) has a small score learnt from outcomes:
+ * for hand-written calls) has, per size class (factors of 4: cp_site_key in
+ * internal.h), a small score learnt from outcomes:
  *   good (+1): the submitter's csyncs spent less than half the time a
  *              local copy would have taken on it (single segment: its
  *              csync did not wait at all);
@@ -51,7 +52,8 @@
 #define LOCAL_PS_MAX 250
 
 struct site {
-  _Atomic uint64_t key;
+  _Atomic uint64_t key;          /* cp_site_key: the call site and a size class */
+  _Atomic uint64_t addr;         /* the call site alone (stats=2) */
   _Atomic int32_t score;
   _Atomic uint64_t inline_bytes; /* copied inline since the last probe */
   _Atomic uint64_t probe_bytes;  /* inline bytes between probes (0: default) */
@@ -71,7 +73,7 @@ static inline uint64_t mix(uint64_t x) {
 int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant) {
   *grant = 0;
   if (!cp_cfg.adaptive || n >= ALWAYS_OFFLOAD) return 1;
-  uint64_t key = cp_site_key(site);
+  uint64_t key = cp_site_key(site, n);
   uint64_t h = mix(key);
   for (int i = 0; i < SITE_PROBE; i++) {
     int idx = (int)((h + (uint64_t)i) & (SITE_SLOTS - 1));
@@ -84,6 +86,7 @@ int cp_site_should_offload(uint64_t site, size_t n, int16_t *slot, size_t *grant
         if (zero != key) continue;
       } else {
         atomic_store_explicit(&s->score, SCORE_START, memory_order_relaxed);
+        atomic_store_explicit(&s->addr, site, memory_order_relaxed);
       }
       k = key;
     }
@@ -190,6 +193,7 @@ void cp_site_print(FILE *out) {
   for (int i = 0; i < SITE_SLOTS; i++) {
     struct site *s = &sites[i];
     uint64_t key = atomic_load_explicit(&s->key, memory_order_relaxed);
+    uint64_t addr = atomic_load_explicit(&s->addr, memory_order_relaxed);
     uint32_t n = atomic_load_explicit(&s->verdicts, memory_order_relaxed);
     uint32_t ps = atomic_load_explicit(&s->local_ps_per_byte, memory_order_relaxed);
     if (!key) continue;
@@ -198,15 +202,22 @@ void cp_site_print(FILE *out) {
     /* Hand-written calls are keyed by their return address (shown as
      * module+offset, for addr2line); CopierGen's ids are not code
      * addresses and dladdr finds nothing for them. */
-    if (dladdr((void *)(uintptr_t)key, &info) && info.dli_fname) {
+    if (dladdr((void *)(uintptr_t)addr, &info) && info.dli_fname) {
       const char *base = strrchr(info.dli_fname, '/');
       if (info.dli_sname)
         snprintf(where, sizeof where, " (%s+0x%lx)", info.dli_sname,
-                 (unsigned long)((uintptr_t)key - (uintptr_t)info.dli_saddr));
+                 (unsigned long)((uintptr_t)addr - (uintptr_t)info.dli_saddr));
       else
         snprintf(where, sizeof where, " (%s+0x%lx)", base ? base + 1 : info.dli_fname,
-                 (unsigned long)((uintptr_t)key - (uintptr_t)info.dli_fbase));
+                 (unsigned long)((uintptr_t)addr - (uintptr_t)info.dli_fbase));
     }
+    /* The size class: copies of [4^c, 4^(c+1)) bytes. */
+    unsigned cls = (unsigned)((key ^ addr) >> 58);
+    char sizes[48];
+    static const char *unit[] = {"B", "KiB", "MiB", "GiB"};
+    unsigned lo = 2 * cls, hi = 2 * cls + 2;
+    snprintf(sizes, sizeof sizes, "copies of %llu %s-%llu %s", 1ull << (lo % 10), unit[lo / 10 < 3 ? lo / 10 : 3],
+             1ull << (hi % 10), unit[hi / 10 < 3 ? hi / 10 : 3]);
     char speed[32] = "not sampled";
     if (ps) snprintf(speed, sizeof speed, "%.1f B/ns", 1000.0 / ps);
     char lost[96] = "";
@@ -215,8 +226,8 @@ void cp_site_print(FILE *out) {
              lw = atomic_load_explicit(&s->lost[CP_LOSS_WAITED], memory_order_relaxed);
     if (lc + lt + lw)
       snprintf(lost, sizeof lost, " (lost: %u on the submitter's CPU, %u taken over, %u waited)", lc, lt, lw);
-    fprintf(out, "copier:   site %#llx%s: score %d, offloaded %u, won %u of %u judged%s, inline copy %s\n",
-            (unsigned long long)key, where, (int)atomic_load_explicit(&s->score, memory_order_relaxed),
+    fprintf(out, "copier:   site %#llx%s, %s: score %d, offloaded %u, won %u of %u judged%s, inline copy %s\n",
+            (unsigned long long)addr, where, sizes, (int)atomic_load_explicit(&s->score, memory_order_relaxed),
             atomic_load_explicit(&s->offloaded, memory_order_relaxed),
             atomic_load_explicit(&s->good, memory_order_relaxed), n, lost, speed);
   }

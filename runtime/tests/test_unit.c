@@ -555,7 +555,7 @@ int main(int argc, char **argv) {
       {"descr", t_descr}, {"lazy", t_lazy}, {"many", t_many}, {"adaptive", t_adaptive},
       {"site_verdicts", t_site_verdicts}, {"site_colocated", t_site_colocated}, {"in_flight", t_in_flight},
       {"site_alternating", t_site_alternating}, {"site_local_speed", t_site_local_speed},
-      {"site_before_serving", t_site_before_serving},
+      {"site_before_serving", t_site_before_serving}, {"site_size_classes", t_site_size_classes},
       {"shared_wait_sleeps", t_shared_wait_sleeps}, {"shared_wait_race", t_shared_wait_race},
       {"loadavg_parse", t_loadavg_parse},
       {"wakeups", t_wakeups}, {"steal", t_steal}, {"sleep_stream", t_sleep_stream},

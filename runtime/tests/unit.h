@@ -24,7 +24,7 @@ void absorb_once(void);
 
 /* test_site.c */
 int t_site_verdicts(void), t_site_colocated(void), t_in_flight(void), t_site_alternating(void), t_site_local_speed(void),
-    t_site_before_serving(void);
+    t_site_before_serving(void), t_site_size_classes(void);
 
 /* test_shared.c */
 int t_shared_wait_sleeps(void), t_shared_wait_race(void), t_loadavg_parse(void);
