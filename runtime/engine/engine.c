@@ -361,11 +361,16 @@ static inline int take_inline_grant(struct client *c, uint64_t site, size_t n, b
   return -1;
 }
 
-static __attribute__((noinline)) void *timed_inline_copy(struct client *c, int16_t slot, void *dst,
-                                                         const void *src, size_t n) {
+/* A copy this thread makes at once, without entering cp_submit. */
+static inline void count_inline_copy(struct client *c, size_t n) {
   STAT_ADD(&c->st, copies, 1);
   STAT_ADD(&c->st, bytes, n);
   STAT_ADD(&c->st, inline_copies, 1);
+}
+
+static __attribute__((noinline)) void *timed_inline_copy(struct client *c, int16_t slot, void *dst,
+                                                         const void *src, size_t n) {
+  count_inline_copy(c, n);
   uint64_t t0 = cp_now_ns();
   memmove(dst, src, n);
   cp_site_local_sample(slot, n, cp_now_ns() - t0);
@@ -501,9 +506,7 @@ static __attribute__((noinline)) void *submit_granted(void *dst, const void *src
     int g = take_inline_grant(c, site, n, &sample);
     if (g >= 0) {
       if (CP_UNLIKELY(sample)) return timed_inline_copy(c, c->grants[g].slot, dst, src, n);
-      STAT_ADD(&c->st, copies, 1);
-      STAT_ADD(&c->st, bytes, n);
-      STAT_ADD(&c->st, inline_copies, 1);
+      count_inline_copy(c, n);
       return memmove(dst, src, n);
     }
   }
@@ -520,9 +523,7 @@ static __attribute__((noinline)) void *submit_granted(void *dst, const void *src
     struct client *c_ = cp_self;                                                                      \
     if (CP_LIKELY(c_ && !c_->active && HOOKS == NULL && n < cp_cfg.sync_below &&                      \
                   (uintptr_t)dst >= 4096 && (uintptr_t)src >= 4096)) {                                \
-      STAT_ADD(&c_->st, copies, 1);                                                                   \
-      STAT_ADD(&c_->st, bytes, n);                                                                    \
-      STAT_ADD(&c_->st, inline_copies, 1);                                                            \
+      count_inline_copy(c_, n);                                                                       \
       return memmove(dst, src, n);                                                                    \
     }                                                                                                 \
     return submit_granted(dst, src, n, move, site, ret);                                              \
