@@ -171,7 +171,9 @@ static void sleep_until_work(void) {
  * figures). No /proc: assume no contention. */
 #define CONTENTION_NS 20000
 static _Atomic int cp_loadavg_fd = -2; /* -2: not opened yet, -1: unavailable */
-static int cp_online_cpus;
+/* Atomic: every service thread runs contention_open, and two may store it
+ * at once (the same value; TSan rightly flags a plain int). */
+static _Atomic int cp_online_cpus;
 
 struct contention_probe {
   uint64_t at;
@@ -182,7 +184,7 @@ static void contention_open(struct contention_probe *p) {
   p->at = 0;
   p->contended = false;
   if (atomic_load_explicit(&cp_loadavg_fd, memory_order_acquire) != -2) return;
-  cp_online_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  atomic_store_explicit(&cp_online_cpus, (int)sysconf(_SC_NPROCESSORS_ONLN), memory_order_relaxed);
   int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
   int expect = -2;
   if (!atomic_compare_exchange_strong(&cp_loadavg_fd, &expect, fd < 0 ? -1 : fd) && fd >= 0) close(fd);
@@ -202,15 +204,16 @@ int cp_parse_runnable(const char *buf) {
 }
 
 static bool contended(struct contention_probe *p, uint64_t now) {
-  int fd = atomic_load_explicit(&cp_loadavg_fd, memory_order_relaxed);
-  if (fd < 0 || cp_online_cpus <= 0) return false;
+  int fd = atomic_load_explicit(&cp_loadavg_fd, memory_order_acquire);
+  int online = atomic_load_explicit(&cp_online_cpus, memory_order_relaxed);
+  if (fd < 0 || online <= 0) return false;
   if (now - p->at < CONTENTION_NS) return p->contended;
   p->at = now;
   char buf[128];
   ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
   if (r <= 0) return p->contended = false;
   buf[r] = 0;
-  return p->contended = cp_parse_runnable(buf) > cp_online_cpus;
+  return p->contended = cp_parse_runnable(buf) > online;
 }
 
 static void *service_main(void *arg) {
