@@ -70,19 +70,27 @@ static struct {
     copier_descr *recv;  /* the lazy receive into qbuf, until released */
 } pending[QBUFS];
 static size_t recv_descr_bytes; /* copier_descr_size of the largest request */
+/* The three thresholds below can be set with -D, to rerun the variants
+ * docs/examples.md quotes ("What limits the gains: kvstore"). */
 /* The receive's segments: syncing the command line runs one of them, so
  * they are small (the engine's default 64 KiB would copy the first 64 KiB
  * of every value twice). */
+#ifndef RECV_GRANULE
 #define RECV_GRANULE 4096
+#endif
 /* Copies below this are plain memcpy in the port: the engine would copy
  * them at once anyway (its sync_below), and each call into it costs a few
  * nanoseconds that 1 KiB requests notice (0.93x clang-19 with ~4 calls per
  * request; 1.00x with one csync). */
+#ifndef PORT_MEMCPY_BELOW
 #define PORT_MEMCPY_BELOW (8u << 10)
+#endif
 /* Requests below this are received with amemcpy, which copies them at once
  * (the engine keeps copies under 8 KiB synchronous): measured, a lazy
  * receive per 1 KiB request ran the port at 0.54x clang-19's speed. */
+#ifndef LAZY_RECV_MIN
 #define LAZY_RECV_MIN (32u << 10)
+#endif
 
 static int qbuf_slot(unsigned char *qbuf)
 {
