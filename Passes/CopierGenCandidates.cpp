@@ -46,7 +46,7 @@ bool isRuntimeFunction(const Function &F) {
   // The engine itself and the C library's copy routines: rewriting their
   // copies would recurse into the engine or change what memcpy means.
   return N == "amemcpy" || N == "amemmove" || N == "csync" ||
-         N == "csync_all" || N == "memcpy" || N == "memmove" ||
+         N == "csync_all" || N == "cdone" || N == "memcpy" || N == "memmove" ||
          N == "__memcpy_chk" || N == "__memmove_chk" || N == "bcopy" ||
          N.starts_with("__copier_") || N.starts_with("copier_");
 }

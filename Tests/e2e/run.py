@@ -151,6 +151,28 @@ def hand_ported_code_with_copier_h(env):
 
 
 @test
+def cdone_is_0_under_the_sanitizer(env):
+    # A copy the engine made at once is done (1); under -fsanitize=copier
+    # cdone always says 0, so hand-ported code takes its checked path there.
+    env.write("cd.c", """\
+        #include <copier.h>
+        #include <stdio.h>
+        static char src[256], dst[256];
+        int main(void) {
+            amemcpy(dst, src, sizeof src); /* below sync_below: copied at once */
+            int d = cdone(dst, sizeof dst);
+            csync(dst, sizeof dst);
+            printf("%d %d %d\\n", d, cdone(dst, sizeof dst), COPIER_API_VERSION >= 2);
+            return 0;
+        }
+        """)
+    env.run([env.cc, "-fno-copier-gen", "cd.c", "-o", "cd"])
+    check(env.run(["./cd"]).out == "1 1 1\n", "cdone without the sanitizer")
+    env.run([env.cc, "-fsanitize=copier", "-fno-copier-gen", "cd.c", "-o", "cd-san"])
+    check(env.run(["./cd-san"]).out == "0 0 1\n", "cdone under the sanitizer")
+
+
+@test
 def cxx_driver(env):
     env.write("x.cpp", "#include <vector>\n#include <cstdio>\nint main(){std::vector<int> v(1000,3),w=v;"
                        "std::printf(\"%d\\n\",w[999]);}\n")

@@ -241,8 +241,17 @@ int t_in_flight(void) {
   CHECK(__copier_in_flight(d + n - 1, other, 1) == 1); /* last byte of the destination */
   CHECK(__copier_in_flight(other, s + 5, 10) == 1);    /* through the source */
   CHECK(__copier_in_flight(other, other, n) == 0);     /* disjoint */
+  /* cdone, the public form for one range: the same answer, dst or src. */
+  CHECK(cdone(d, n) == 0);
+  CHECK(cdone(d + n - 1, 1) == 0);
+  CHECK(cdone(s + 5, 10) == 0);
+  CHECK(cdone(other, n) == 1);
+  CHECK(cdone(d, 0) == 1);
+  usleep(20000); /* likely copied by now: still 0 until a csync retires it (and reports a fault) */
+  CHECK(cdone(d, n) == 0);
   csync(d, n); /* retires it */
   CHECK(__copier_in_flight(d, s, n) == 0);
+  CHECK(cdone(d, n) == 1 && cdone(s, n) == 1);
   CHECK(memcmp(d, s, n) == 0);
   free(s), free(d), free(other);
   CHECK(copier_configure("adaptive=0:sync_below=4096:wake_above=256k") == 0); /* the suite's setting */
