@@ -37,8 +37,12 @@ struct ring {
 
 /* A shared descriptor is always offloaded, and the consumer then waits
  * across processes: for small messages that costs far more than the copy,
- * so the hand port copies them synchronously, as plain code would. */
-#define SHARED_MIN (64u << 10)
+ * so the hand port copies them synchronously, as plain code would. Measured
+ * (21 interleaved rounds): 64 KiB messages through a descriptor ran 0.83x
+ * clang-19, 256 KiB ones 1.12x. */
+#ifndef SHARED_MIN
+#define SHARED_MIN (128u << 10)
+#endif
 
 /* Bytes reserved per descriptor in the ring (0 when none is used). */
 static size_t descr_bytes(size_t len)
