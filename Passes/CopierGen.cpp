@@ -489,6 +489,10 @@ struct FunctionRun {
         recordCsync(Call, *G).Segment = true;
     }
     removeRedundant();
+    // Last: these split blocks, and nothing above must see that.
+    for (CopySite &S : Sites)
+      if (S.Rewritten)
+        guardSmallCopy(S);
   }
 
   /// The record of csync C, emitted for plan P; the caller marks its kind.

@@ -107,6 +107,9 @@ struct CopySite {
   Where Loc;
   std::string DstName, SrcName;
   llvm::Instruction *Rewritten = nullptr; // the __copier_amemcpy_site call
+  /// The rewritten copy's alignments, for the plain copy guardSmallCopy
+  /// puts beside it.
+  llvm::MaybeAlign DstAlign, SrcAlign;
   bool Virtual = false; // the in-flight range a clone receives (no copy)
   /// The range a call leaves in flight (a callee's copy handed back at its
   /// return): Copy is the call, Dst/Src/Len are the caller's values, Id and
@@ -206,6 +209,12 @@ bool collectCopies(llvm::Function &F, const llvm::TargetLibraryInfo &TLI,
                    std::vector<CopySite> &Sites);
 /// Replaces S.Copy by a call of the runtime; sets S.Rewritten.
 void rewriteCopy(CopySite &S, const Runtime &RT);
+/// For a rewritten copy of unknown size: below -copier-min-size it runs as
+/// the plain memcpy/memmove it was, without a call into the engine (which
+/// would copy it at once anyway). Splits the block: run after every
+/// analysis-driven insertion. Returns whether it did (not under the
+/// sanitizer, which must see every copy, nor with -copier-min-size=0).
+bool guardSmallCopy(CopySite &S);
 /// Runtime entry points are called through the GOT (nonlazybind, as with
 /// -fno-plt), so the program's PLT and code layout stay clang-19's.
 void markNoPlt(llvm::Function &Fn);
