@@ -197,6 +197,7 @@ struct FunctionRun {
     if (anyConverted())
       transform();
     report();
+    lowerLast();
     PS.Done.insert(&F);
   }
 
@@ -336,6 +337,7 @@ struct FunctionRun {
     plan(/*AllowClone=*/false);
     transform();
     report();
+    lowerLast();
   }
 
   /// f.copier.0: f with the in-flight range (dst, src, n) as extra
@@ -489,10 +491,19 @@ struct FunctionRun {
         recordCsync(Call, *G).Segment = true;
     }
     removeRedundant();
-    // Last: these split blocks, and nothing above must see that.
+  }
+
+  /// After the records (which read the IR as placed: firstUses looks at
+  /// what follows each copy): the rewrites that split blocks. A converted
+  /// copy of unknown size gets its small-size test, and each csync kept
+  /// runs only when the thread may have a copy in flight.
+  void lowerLast() {
     for (CopySite &S : Sites)
       if (S.Rewritten)
         guardSmallCopy(S);
+    for (Inserted &C : Ins)
+      if (!C.Removed)
+        guardByPending(*C.Call);
   }
 
   /// The record of csync C, emitted for plan P; the caller marks its kind.

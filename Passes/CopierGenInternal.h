@@ -27,6 +27,7 @@
 #include "llvm/Analysis/MemoryLocation.h"
 #include "llvm/IR/DebugLoc.h"
 #include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
@@ -215,6 +216,14 @@ void rewriteCopy(CopySite &S, const Runtime &RT);
 /// analysis-driven insertion. Returns whether it did (not under the
 /// sanitizer, which must see every copy, nor with -copier-min-size=0).
 bool guardSmallCopy(CopySite &S);
+/// The thread's "may have a copy in flight" word (__copier_pending, the
+/// engine's initial-exec TLS), loaded at B's insertion point; null when
+/// the inline test is off (-copier-inline-pending=0, or under the
+/// sanitizer, which must see every csync).
+llvm::Value *loadPending(llvm::IRBuilder<> &B);
+/// Run the csync C (CopierGen's own) only when loadPending is nonzero:
+/// a load and a branch instead of a call when nothing is in flight.
+bool guardByPending(llvm::CallInst &C);
 /// Runtime entry points are called through the GOT (nonlazybind, as with
 /// -fno-plt), so the program's PLT and code layout stay clang-19's.
 void markNoPlt(llvm::Function &Fn);

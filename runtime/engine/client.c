@@ -24,6 +24,7 @@
 
 struct engine cp_eng = {.lock = PTHREAD_MUTEX_INITIALIZER};
 CP_TLS struct client *cp_self;
+__attribute__((visibility("default"))) CP_TLS uintptr_t __copier_pending;
 struct copier_sanitizer_hooks *__copier_sanitizer_hooks = NULL;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;

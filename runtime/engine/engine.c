@@ -155,6 +155,7 @@ static void csync_slow(struct client *c, const char *a, size_t n) {
     STAT_ADD(&c->st, csync_waited, 1);
     STAT_ADD(&c->st, wait_ns, cp_now_ns() - t0);
   }
+  cp_pending_clear_if_idle(c);
 }
 
 /* Out of line, so the common csync (nothing pending on this thread) is a
@@ -227,6 +228,7 @@ void cp_sync_all_client(struct client *c, bool run_handlers) {
     STAT_ADD(&c->st, csync_waited, 1);
     STAT_ADD(&c->st, wait_ns, cp_now_ns() - t0);
   }
+  cp_pending_clear_if_idle(c);
 }
 
 void csync_all(void) {
@@ -404,7 +406,10 @@ static void keep_inline_grant(struct client *c, uint64_t site, size_t n, int16_t
 void *cp_submit(void *dst, const void *src, size_t n, int move, uint64_t site, void *ret, int force) {
   check_args(move ? "amemmove" : "amemcpy", dst, src, n, ret);
   struct client *c = cp_client();
-  if (CP_UNLIKELY(HOOKS != NULL)) HOOKS->on_submit(dst, src, n, move ? COPIER_MOVE : COPIER_COPY);
+  if (CP_UNLIKELY(HOOKS != NULL)) {
+    HOOKS->on_submit(dst, src, n, move ? COPIER_MOVE : COPIER_COPY);
+    __copier_pending = 1;
+  }
   STAT_ADD(&c->st, copies, 1);
   STAT_ADD(&c->st, bytes, n);
   if (n == 0 || dst == src) return dst;

@@ -229,6 +229,16 @@ struct engine {
 };
 extern CP_HIDDEN struct engine cp_eng;
 extern CP_HIDDEN CP_TLS struct client *cp_self;
+/* Compiler interface (copier.h): nonzero whenever this thread may have a
+ * copy in flight. CopierGen's code tests it inline and calls csync and
+ * __copier_in_flight only when it is set. Set on every link into the
+ * active list (and, under the sanitizer, on every submission, never
+ * cleared: the sanitizer must see every csync); cleared where the list is
+ * found empty. A stale 1 only costs a call. */
+extern CP_TLS uintptr_t __copier_pending;
+static inline void cp_pending_clear_if_idle(struct client *c) {
+  if (!c->active && __copier_sanitizer_hooks == NULL) __copier_pending = 0;
+}
 
 /* client.c */
 CP_HIDDEN struct client *cp_client_slow(void);
@@ -258,6 +268,7 @@ static inline void cp_link(struct client *c, struct node *nd) {
   nd->next = c->active;
   c->active = nd;
   c->nactive++;
+  __copier_pending = 1;
 }
 CP_HIDDEN void cp_sum_stats(struct cstats *out);
 

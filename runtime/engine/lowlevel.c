@@ -70,7 +70,10 @@ copier_descr *_amemcpy(void *mem, void *dst, const void *src, size_t n, size_t g
     fl |= DF_ORDERED;
     if ((char *)dst > (const char *)src) fl |= DF_BACKWARD;
   }
-  if (HOOKS) HOOKS->on_submit(dst, src, n, (flags & COPIER_LAZY_F) ? COPIER_LAZY_COPY : move ? COPIER_MOVE : COPIER_COPY);
+  if (HOOKS) {
+    HOOKS->on_submit(dst, src, n, (flags & COPIER_LAZY_F) ? COPIER_LAZY_COPY : move ? COPIER_MOVE : COPIER_COPY);
+    __copier_pending = 1;
+  }
   STAT_ADD(&c->st, copies, 1);
   STAT_ADD(&c->st, bytes, n);
   if (flags & COPIER_LAZY_F) STAT_ADD(&c->st, lazy_copies, 1);
@@ -153,6 +156,7 @@ void _csync(copier_descr *d, size_t off, size_t len) {
     *link = nd->next;
     c->nactive--;
     cp_retire(c, nd, true);
+    cp_pending_clear_if_idle(c);
   }
   if (HOOKS) HOOKS->on_sync(d->dst + off, len);
 }
@@ -208,6 +212,7 @@ size_t copier_abort(copier_descr *d) {
   c->nactive--;
   cp_retire(c, nd, false);
   if (HOOKS) HOOKS->on_abort(d->dst, d->n);
+  cp_pending_clear_if_idle(c);
   return dropped;
 }
 
@@ -230,6 +235,7 @@ int copier_poll(void) {
       pp = &nd->next;
     }
   }
+  cp_pending_clear_if_idle(c);
   return n;
 }
 

@@ -73,6 +73,12 @@ void *__copier_amemmove_site(void *dst, const void *src, size_t n, uint64_t site
  * CopierSanitizer, so the sanitizer sees the synced code. */
 int __copier_in_flight(const void *dst, const void *src, size_t n);
 
+/* Also emitted by CopierGen: a thread-local word (initial-exec TLS,
+ * `uintptr_t __copier_pending`) that is nonzero whenever this thread may
+ * have a copy in flight. CopierGen's code tests it inline and calls csync
+ * and __copier_in_flight only when it is set. Not declared here: hand code
+ * calls csync, whose own test is the same. */
+
 /* ---- Low-level layer ---------------------------------------------------- */
 /* Every thread is its own client: copies, csync and csync_all of one thread
  * never wait for another thread's copies. A low-level copy is described by

@@ -180,6 +180,8 @@ static void abort_lazy(struct ctx *c, int i) {
   c->lz[i] = c->lz[--c->nlz];
 }
 
+extern __thread uintptr_t __copier_pending;
+
 static int one_sequence(struct ctx *c) {
   c->handlers_due = c->handlers_run = 0;
   c->nrec = 0;
@@ -188,6 +190,12 @@ static int one_sequence(struct ctx *c) {
     memcpy(c->model[b], c->buf[b], BUFSZ);
   }
   for (int op = 0; op < g_ops; op++) {
+    /* CopierGen skips a csync when the thread's word says nothing is in
+     * flight: that must never be wrong (the whole address space asked). */
+    if (!__copier_pending && __copier_in_flight((void *)1, (void *)1, SIZE_MAX / 2)) {
+      snprintf(c->err, sizeof c->err, "__copier_pending is 0 with a copy in flight (op %d)", op);
+      return -1;
+    }
     if (c->nrec >= MAXREC - 1 && all_sync(c)) return -1;
     int sb = (int)rr(&c->r, NBUF), db = (int)rr(&c->r, NBUF);
     size_t n = rand_len(c);

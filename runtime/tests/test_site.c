@@ -228,15 +228,19 @@ int t_site_before_serving(void) { return in_pinned_child(before_serving_child); 
 /* __copier_in_flight, which CopierGen's clones ask at entry: 1 while a
  * copy of this thread that is not yet retired touches either range, 0 once
  * none does (then the clone runs the unsynced original). */
+extern __thread uintptr_t __copier_pending; /* CopierGen's inline test reads it */
 int t_in_flight(void) {
   CHECK(copier_configure("adaptive=0:sync_below=8k:wake_above=0") == 0);
   csync_all();
+  CHECK(__copier_pending == 0);
   size_t n = 1 << 20;
   char *s = big(n, 41), *d = calloc(1, n), *other = calloc(1, n);
   CHECK(__copier_in_flight(d, s, n) == 0);
   amemcpy(d, s, 1000); /* below sync_below: copied at once */
   CHECK(__copier_in_flight(d, s, 1000) == 0);
+  CHECK(__copier_pending == 0);
   amemcpy(d, s, n);   /* offloaded, pending until synced */
+  CHECK(__copier_pending != 0);
   CHECK(__copier_in_flight(d, s, n) == 1);
   CHECK(__copier_in_flight(d + n - 1, other, 1) == 1); /* last byte of the destination */
   CHECK(__copier_in_flight(other, s + 5, 10) == 1);    /* through the source */
@@ -249,7 +253,10 @@ int t_in_flight(void) {
   CHECK(cdone(d, 0) == 1);
   usleep(20000); /* likely copied by now: still 0 until a csync retires it (and reports a fault) */
   CHECK(cdone(d, n) == 0);
+  csync(other, n); /* touches nothing in flight: the word stays set */
+  CHECK(__copier_pending != 0);
   csync(d, n); /* retires it */
+  CHECK(__copier_pending == 0);
   CHECK(__copier_in_flight(d, s, n) == 0);
   CHECK(cdone(d, n) == 1 && cdone(s, n) == 1);
   CHECK(memcmp(d, s, n) == 0);

@@ -4,11 +4,11 @@
 ; -copier-min-size=0 (every copy asynchronous), under the sanitizer (which
 ; must see every copy) or with -copier-guard-small=0.
 ; -copier-sync-immediate=0: the copies here are synced soon after them.
-; RUN: %opt -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s
-; RUN: %opt -copier-sync-immediate=0 -copier-min-size=1024 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=MIN1K
-; RUN: %opt -copier-sync-immediate=0 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
-; RUN: %opt -copier-sync-immediate=0 -copier-guard-small=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
-; RUN: %opt -copier-sync-immediate=0 -copier-san -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
+; RUN: %opt -copier-inline-pending=0 -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s
+; RUN: %opt -copier-inline-pending=0 -copier-sync-immediate=0 -copier-min-size=1024 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=MIN1K
+; RUN: %opt -copier-inline-pending=0 -copier-sync-immediate=0 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
+; RUN: %opt -copier-inline-pending=0 -copier-sync-immediate=0 -copier-guard-small=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
+; RUN: %opt -copier-inline-pending=0 -copier-sync-immediate=0 -copier-san -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=NOGUARD
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare void @llvm.memmove.p0.p0.i64(ptr, ptr, i64, i1)

@@ -1,8 +1,9 @@
 ; Across functions: a copy whose first access is a call of a function defined
 ; in the module stays in flight into a clone f.copier.0 that takes the range
 ; (dst, src, n) and syncs before its own first access and before it returns.
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)

@@ -4,11 +4,12 @@
 ; -copier-sync-immediate=0: a few copies here are used right after them
 ; (e.g. a loop that also writes the source syncs at its entry), which by
 ; default stay memcpy (sync-immediate.ll); this file tests where csyncs go.
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 ; Without the proofs every load keeps its check:
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-loop-strip=0 -S %s | %FileCheck %s --check-prefix=NOSTRIP
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-loop-strip=0 -S %s | %FileCheck %s --check-prefix=NOSTRIP
 ; NOSTRIP-NOT: copier.strip
 ; NOSTRIP-NOT: copier.walk
 

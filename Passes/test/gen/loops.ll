@@ -7,8 +7,9 @@
 ; -copier-sync-immediate=0: many copies here are used right after them,
 ; which by default stay plain memcpy (sync-immediate.ll); this file tests
 ; where their csyncs go.
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-loop-strip=0 -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-loop-strip=0 -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)

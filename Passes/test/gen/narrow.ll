@@ -4,17 +4,18 @@
 ; its real use, where the csync of the whole range goes.
 ; -copier-sync-immediate=0: the copies whose whole range is synced right
 ; after them would otherwise stay memcpy (DEF below; sync-immediate.ll).
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-narrow=0 -S %s | %FileCheck %s --check-prefix=OFF
-; RUN: %opt -copier-guard-small=0 -copier-narrow-per-copy=4 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=DEF
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALL
-; RUN: %opt -copier-guard-small=0 -copier-narrow-per-copy=4 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALLDEF
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-narrow=0 -S %s | %FileCheck %s --check-prefix=OFF
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-narrow-per-copy=4 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=DEF
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -copier-narrow-per-copy=4 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALL
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-narrow-per-copy=4 -copier-min-size=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=SMALLDEF
 ; The default budget is one narrow csync per copy (each is an inline test:
 ; at 4, zlib's deflate.c compiled 1.15x slower with twice the code).
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=BUDGET1
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -S %s | %FileCheck %s --check-prefix=BUDGET1
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare i64 @work(ptr, i64) nounwind willreturn

@@ -3,8 +3,9 @@
 ; -copier-sync-immediate=0: many copies here are used right after them,
 ; which by default stay plain memcpy (sync-immediate.ll); this file tests
 ; where their csyncs go.
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
@@ -292,7 +293,7 @@ declare i32 @same(ptr, ptr, i32) memory(none) nounwind willreturn
 ; A call of one that cannot (memory(none), willreturn) forces nothing.
 ; With -copier-clone=0 the csync goes before the call (see interproc.ll for
 ; the default, which hands the range to a clone).
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-clone=0 -pass-remarks=copier -S %s 2>%t.rem2 | %FileCheck %s --check-prefix=NOCLONE
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-clone=0 -pass-remarks=copier -S %s 2>%t.rem2 | %FileCheck %s --check-prefix=NOCLONE
 ; RUN: %FileCheck %s --check-prefix=NOCLONE-REM < %t.rem2
 ; NOCLONE-LABEL: define i32 @known(
 ; NOCLONE: call ptr @__copier_amemcpy_site(

@@ -6,18 +6,19 @@
 ; -copier-sync-immediate=0: many copies here are used right after them,
 ; which by default stay plain memcpy (sync-immediate.ll); this file tests
 ; where their csyncs go.
-; The small-size guard is off here (guard-small.ll tests it): these check placement.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
+; The small-size guard and the inline in-flight test are off here
+; (guard-small.ll, pending.ll test them): these check placement.
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -pass-remarks=copier -S %s 2>%t.rem | %FileCheck %s
 ; RUN: %FileCheck %s --check-prefix=REM < %t.rem
 ; The records: the callee's copy (its first use moved away), the return
 ; hand-off with the range in the callers' terms, and the caller's csync
 ; carrying the callee's copy's site.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen -S %s | %FileCheck %s --check-prefix=REC
 ; REC: module asm {{.*}}\\\22first_use\\\22:\\\22moved\\\22,\\\22func\\\22:\\\22dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22copy\\\22,{{[^}]*}}\\\22site\\\22:\\\22[[SITE:[0-9a-f]+]]\\\22
 ; REC: {\\\22callers\\\22:3,{{[^}]*}}\\\22dst_expr\\\22:\\\22ret\\\22,{{[^}]*}}\\\22func\\\22:\\\22dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22return-handoff\\\22,\\\22len_expr\\\22:\\\22arg1\\\22,{{[^}]*}}\\\22site\\\22:\\\22[[SITE]]\\\22,\\\22src_expr\\\22:\\\22arg0\\\22
 ; REC: \\\22func\\\22:\\\22use_dup\\\22,{{[^}]*}}\\\22kind\\\22:\\\22csync\\\22,{{[^}]*}}\\\22reason\\\22:\\\22read-of-destination\\\22,\\\22site\\\22:\\\22[[SITE]]\\\22
 ; Turned off: the csync stays before the ret.
-; RUN: %opt -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-return-handoff=0 -S %s | %FileCheck %s --check-prefix=OFF
+; RUN: %opt -copier-inline-pending=0 -copier-guard-small=0 -copier-sync-immediate=0 -passes=copier-gen,verify -copier-return-handoff=0 -S %s | %FileCheck %s --check-prefix=OFF
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare noalias ptr @malloc(i64)
