@@ -126,13 +126,14 @@ static inline __attribute__((always_inline)) void parse_impl(const unsigned char
     (void)c; (void)pipelined; /* only the hand port reads them */
     size_t pos = 0;
     while (pos < len) {
-        NEED(&c, pos + 1);
+        /* One check per field for its key and varint (at most 1 + 10
+         * bytes: the loops below stop at shift 63), one for its payload. */
+        NEED(&c, len - pos > 11 ? pos + 11 : len);
         unsigned key = m[pos++];
         if (key == 0) continue;
         if ((key & 7) == WT_VARINT) {
             uint64_t v = 0;
             for (int shift = 0; pos < len && shift < 64; shift += 7) {
-                NEED(&c, pos + 1);
                 unsigned char b = m[pos++];
                 v |= (uint64_t)(b & 0x7f) << shift;
                 if (!(b & 0x80)) break;
@@ -141,7 +142,6 @@ static inline __attribute__((always_inline)) void parse_impl(const unsigned char
         } else {
             size_t plen = 0;
             for (int shift = 0; pos < len && shift < 64; shift += 7) {
-                NEED(&c, pos + 1);
                 unsigned char b = m[pos++];
                 plen |= (size_t)(b & 0x7f) << shift;
                 if (!(b & 0x80)) break;
