@@ -297,7 +297,7 @@ bool guardSmallCopy(CopySite &S) {
   return true;
 }
 
-Value *loadPending(IRBuilder<> &B) {
+Value *pendingSet(IRBuilder<> &B) {
   if (!InlinePending || EnableCopierSanitizer)
     return nullptr;
   Module &M = *B.GetInsertBlock()->getModule();
@@ -309,17 +309,17 @@ Value *loadPending(IRBuilder<> &B) {
                            "__copier_pending", nullptr,
                            GlobalValue::InitialExecTLSModel);
   Value *Addr = B.CreateThreadLocalAddress(G);
-  return B.CreateLoad(IntPtr, Addr, "copier.pending");
+  Value *P = B.CreateLoad(IntPtr, Addr, "copier.pending");
+  return B.CreateICmpNE(P, ConstantInt::get(IntPtr, 0));
 }
 
 bool guardByPending(CallInst &C) {
   IRBuilder<> B(&C);
-  Value *P = loadPending(B);
-  if (!P)
+  Value *Any = pendingSet(B);
+  if (!Any)
     return false;
   // Measured on proxy at 1 KiB bodies: its csyncs (a call that returns at
   // once when nothing is in flight) were ~2% of its time.
-  Value *Any = B.CreateICmpNE(P, ConstantInt::get(P->getType(), 0));
   Instruction *Then = SplitBlockAndInsertIfThen(Any, &C, /*Unreachable=*/false);
   C.moveBefore(Then);
   return true;

@@ -66,9 +66,9 @@ void addCloneDispatch(Function &Clone, Function &Original) {
   unsigned N = Clone.arg_size();
   // Nothing in flight on this thread at all (the engine's TLS word): no
   // call to ask about the ranges.
-  if (Value *P = loadPending(B)) {
+  if (Value *Any = pendingSet(B)) {
     BasicBlock *Ask = BasicBlock::Create(C, "copier.ask", &Clone, OldEntry);
-    B.CreateCondBr(B.CreateICmpNE(P, ConstantInt::get(P->getType(), 0)), Ask, Done);
+    B.CreateCondBr(Any, Ask, Done);
     B.SetInsertPoint(Ask);
   }
   Value *Busy = B.CreateCall(InFlight, {Clone.getArg(N - 3), Clone.getArg(N - 2),

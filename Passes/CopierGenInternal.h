@@ -216,12 +216,12 @@ void rewriteCopy(CopySite &S, const Runtime &RT);
 /// analysis-driven insertion. Returns whether it did (not under the
 /// sanitizer, which must see every copy, nor with -copier-min-size=0).
 bool guardSmallCopy(CopySite &S);
-/// The thread's "may have a copy in flight" word (__copier_pending, the
-/// engine's initial-exec TLS), loaded at B's insertion point; null when
-/// the inline test is off (-copier-inline-pending=0, or under the
-/// sanitizer, which must see every csync).
-llvm::Value *loadPending(llvm::IRBuilder<> &B);
-/// Run the csync C (CopierGen's own) only when loadPending is nonzero:
+/// Whether the thread's "may have a copy in flight" word (__copier_pending,
+/// the engine's initial-exec TLS) is set, tested at B's insertion point
+/// (an i1); null when the inline test is off (-copier-inline-pending=0, or
+/// under the sanitizer, which must see every csync).
+llvm::Value *pendingSet(llvm::IRBuilder<> &B);
+/// Run the csync C (CopierGen's own) only when pendingSet is true:
 /// a load and a branch instead of a call when nothing is in flight.
 bool guardByPending(llvm::CallInst &C);
 /// Runtime entry points are called through the GOT (nonlazybind, as with
